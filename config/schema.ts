@@ -1,0 +1,263 @@
+import { z } from "zod";
+import { KNOWN_VM_SKUS, SIZE_PRESETS } from "./presets";
+import { cidrsOverlap, parseCidr } from "./cidr";
+
+/**
+ * The environment config schema. Every field a fork may edit is declared here,
+ * with its default and constraint; `docs/config-reference.md` is generated from
+ * these descriptions and tested against them.
+ */
+
+const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CF_ID = /^[0-9a-f]{32}$/;
+const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const MATOMO_VERSION = /^[45]\.\d{1,2}\.\d{1,2}$/;
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]{40,}={0,2}( \S+)?$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Cloudflare health-check regions accepted by the provider (Enterprise adds ALL_REGIONS). */
+export const CLOUDFLARE_CHECK_REGIONS = [
+  "WNAM", "ENAM", "WEU", "EEU", "NSAM", "SSAM", "OC", "ME", "NAF", "SAF", "SAS", "SEAS", "NEAS",
+] as const;
+
+/** Cloudflare plan tiers and the load-balancing limits the blueprint enforces for each. */
+export const CLOUDFLARE_PLAN_LIMITS = {
+  free: { minMonitorIntervalSeconds: 60, steering: ["failover"] },
+  pro: { minMonitorIntervalSeconds: 60, steering: ["failover", "random"] },
+  business: { minMonitorIntervalSeconds: 15, steering: ["failover", "random"] },
+  enterprise: {
+    minMonitorIntervalSeconds: 10,
+    steering: ["failover", "random", "dynamic_latency", "geo", "proximity"],
+  },
+} as const;
+export type CloudflarePlan = keyof typeof CLOUDFLARE_PLAN_LIMITS;
+/** Steering policies that need the Traffic Steering add-on below Enterprise. */
+export const TRAFFIC_STEERING_POLICIES = ["dynamic_latency", "geo", "proximity"] as const;
+
+const regionSchema = z.object({
+  location: z
+    .string()
+    .regex(AZURE_REGION, "must be an Azure region name in lower case without spaces, e.g. 'westeurope'")
+    .describe("Azure region name, e.g. `westeurope`."),
+  shortName: z
+    .string()
+    .regex(/^[a-z]{2,4}$/, "must be 2-4 lower-case letters, e.g. 'weu'; it is part of resource names")
+    .describe("2-4 letter code used in resource names and stack IDs (`app-<shortName>`)."),
+  addressSpace: z
+    .string()
+    .refine((v) => {
+      const c = parseCidr(v);
+      return c !== undefined && c.prefix >= 16 && c.prefix <= 22;
+    }, "must be an IPv4 network in CIDR form with a prefix between /16 and /22, e.g. '10.20.0.0/20'")
+    .describe("VNet address space, /16 to /22; subnets are carved from it (frontends 1/4, archiver, MySQL and private endpoints 1/16 each)."),
+  zones: z
+    .array(z.enum(["1", "2", "3"]))
+    .min(2, "needs at least two availability zones for zone-redundant frontends; use a region with zones")
+    .refine((z) => new Set(z).size === z.length, "lists a zone twice; list each zone once")
+    .default(["1", "2", "3"])
+    .describe("Availability zones the frontends spread over (at least two)."),
+  cloudflareCheckRegions: z
+    .array(z.enum(CLOUDFLARE_CHECK_REGIONS))
+    .min(1)
+    .describe("Cloudflare health-check regions near this Azure region, e.g. `[\"WEU\"]`."),
+  latitude: z.number().min(-90).max(90).optional().describe("Latitude of the region, for `proximity` steering."),
+  longitude: z.number().min(-180).max(180).optional().describe("Longitude of the region, for `proximity` steering."),
+});
+
+const mysqlSchema = z
+  .object({
+    version: z.enum(["8.0.21", "8.4"]).default("8.0.21").describe("MySQL server version."),
+    skuName: z
+      .string()
+      .regex(
+        /^(GP_Standard_D(2|4|8|16|32|48|64)ds_v4|GP_Standard_D(2|4|8|16|32|48|64)ads_v5|MO_Standard_E(2|4|8|16|20|32|48|64|80i)ds_v4|MO_Standard_E(2|2a|4|4a|8|8a|16|16a|20|20a|32|32a|48|48a|64|64a|96|96a)ds_v5)$/,
+        "must be a General Purpose (GP_...) or Business Critical (MO_...) SKU: zone-redundant HA and read replicas are not available on Burstable",
+      )
+      .optional()
+      .describe("Overrides the size preset's SKU. General Purpose or Business Critical only. @default - from `size`"),
+    storageGiB: z.number().int().min(20).max(16384).optional().describe("Storage in GiB (auto-grow stays on). @default - from `size`"),
+    iops: z.number().int().min(360).max(48000).optional().describe("Provisioned IOPS. @default - from `size`"),
+    backupRetentionDays: z.number().int().min(7).max(35).default(35).describe("Backup retention, 7-35 days."),
+    geoRedundantBackup: z.boolean().default(true).describe("Geo-redundant backups (create-time only)."),
+    primaryZone: z.enum(["1", "2", "3"]).default("1").describe("Zone of the primary server."),
+    standbyZone: z.enum(["1", "2", "3"]).default("2").describe("Zone of the zone-redundant HA standby; must differ from `primaryZone`."),
+    readReplica: z.boolean().default(true).describe("Cross-region read replica in the secondary region."),
+    maintenanceWindow: z
+      .object({
+        dayOfWeek: z.number().int().min(0).max(6).default(0).describe("0 = Sunday."),
+        startHour: z.number().int().min(0).max(23).default(2),
+        startMinute: z.number().int().min(0).max(59).default(0),
+      })
+      .prefault({})
+      .describe("Custom maintenance window (UTC)."),
+    sqlGenerateInvisiblePrimaryKey: z
+      .enum(["ON", "OFF"])
+      .default("OFF")
+      .describe("Server parameter `sql_generate_invisible_primary_key`; see docs/adr/0004-mysql-parameters.md."),
+  })
+  .refine((m) => m.primaryZone !== m.standbyZone, {
+    message: "standbyZone must differ from primaryZone, otherwise the HA is not zone-redundant; pick another zone",
+    path: ["standbyZone"],
+  });
+
+const frontendsSchema = z
+  .object({
+    vmSku: z.string().optional().describe("Overrides the preset's frontend VM SKU. @default - from `size`"),
+    primaryMinInstances: z.number().int().optional().describe("Minimum instances in the primary region (>= 2). @default - from `size`"),
+    secondaryMinInstances: z.number().int().optional().describe("Minimum instances in the secondary region (>= 2). @default - from `size`"),
+    maxInstances: z.number().int().optional().describe("Autoscale ceiling per region. @default - from `size`"),
+    scaleOutCpuPercent: z.number().int().min(10).max(95).default(70).describe("Average CPU that adds instances."),
+    scaleInCpuPercent: z.number().int().min(5).max(90).default(30).describe("Average CPU that removes instances; below `scaleOutCpuPercent`."),
+  })
+  .prefault({});
+
+const cloudflareSchema = z.object({
+  accountId: z.string().regex(CF_ID, "must be the 32-character hex Cloudflare account ID").describe("Cloudflare account ID (pools and monitors are account-level)."),
+  zoneId: z.string().regex(CF_ID, "must be the 32-character hex Cloudflare zone ID").describe("Cloudflare zone ID of `zoneName`."),
+  zoneName: z.string().regex(HOSTNAME, "must be a DNS zone name in lower case, e.g. 'example.com'").describe("The Cloudflare zone, e.g. `example.com`."),
+  plan: z.enum(["free", "pro", "business", "enterprise"]).default("pro").describe("Plan tier of the zone; bounds monitor interval and steering."),
+  trafficSteering: z.boolean().default(false).describe("Whether the account has the Traffic Steering add-on (latency/geo/proximity steering)."),
+  steeringPolicy: z
+    .enum(["failover", "random", "dynamic_latency", "geo", "proximity"])
+    .default("failover")
+    .describe("`failover` = active-passive in region order; `random` = weighted active-active."),
+  monitorIntervalSeconds: z.number().int().min(10).max(3600).optional().describe("Health-check interval. @default - the plan's floor"),
+  sessionAffinity: z.enum(["none", "cookie"]).default("none").describe("Matomo keeps sessions in MySQL, so affinity is off by default."),
+  loginRateLimit: z.boolean().default(true).describe("Rate-limit the Matomo login path at the edge."),
+});
+
+const backendSchema = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("local") }),
+    z.object({
+      type: z.literal("azurerm"),
+      resourceGroupName: z.string().min(1),
+      storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lower-case letters and digits"),
+      containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid blob container name"),
+    }),
+  ])
+  .default({ type: "local" })
+  .describe("Terraform state: `local` (offline default) or `azurerm` (Azure Storage, locking by blob lease).");
+
+export const configSchema = z
+  .object({
+    org: z.string().regex(/^[a-z][a-z0-9]{1,5}$/, "must be 2-6 lower-case letters/digits starting with a letter, e.g. 'ctso'").describe("Organisation prefix in every resource name."),
+    name: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, "must be 2-8 lower-case letters/digits starting with a letter, e.g. 'matomo'").describe("Workload name in resource names."),
+    environment: z.string().regex(/^[a-z][a-z0-9]{1,4}$/, "must be 2-5 lower-case letters/digits, e.g. 'prod'").describe("Environment name in resource names and state keys."),
+    azure: z.object({
+      subscriptionId: z.string().regex(GUID, "must be a lower-case GUID").describe("Subscription to deploy into (not a secret)."),
+      tenantId: z.string().regex(GUID, "must be a lower-case GUID").describe("Entra ID tenant of the subscription."),
+    }),
+    regions: z.object({ primary: regionSchema, secondary: regionSchema }),
+    hostname: z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'analytics.example.com'").describe("Public host name of Matomo (proxied by Cloudflare)."),
+    cloudflare: cloudflareSchema,
+    matomo: z.object({
+      version: z.string().regex(MATOMO_VERSION, "must be a Matomo release like '5.10.0' (no 'v', no pre-release suffix)").describe("Pinned Matomo release from builds.matomo.org."),
+      superUserLogin: z.string().regex(/^[A-Za-z0-9_.@-]{3,100}$/).default("superuser").describe("Login of the first Super User (its password is generated into Key Vault)."),
+      superUserEmail: z.string().regex(EMAIL, "must be an e-mail address").describe("E-mail of the first Super User."),
+      siteName: z.string().min(1).max(90).default("Website").describe("Name of the first tracked site."),
+      siteUrl: z.string().regex(/^https:\/\/\S+$/, "must be an https:// URL").describe("URL of the first tracked site."),
+      timezone: z.string().min(1).default("UTC").describe("Time zone of the first site."),
+      extraTrustedHosts: z.array(z.string().regex(HOSTNAME)).default([]).describe("Additional `trusted_hosts[]`."),
+    }),
+    size: z.enum(["small", "medium", "large"]).default("small").describe("Size preset (see config/presets.ts)."),
+    frontends: frontendsSchema,
+    mysql: mysqlSchema.prefault({}),
+    admin: z.object({
+      username: z.string().regex(/^[a-z_][a-z0-9_-]{2,31}$/, "must be a Linux user name").refine((u) => !["root", "admin", "administrator"].includes(u), "is reserved by Azure; choose another").default("matomoadmin"),
+      sshPublicKey: z.string().regex(SSH_PUBLIC_KEY, "must be one OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa); passwords are never used").describe("SSH public key for break-glass access from inside the VNet."),
+    }),
+    keyVault: z
+      .object({
+        allowedCidrs: z
+          .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as '203.0.113.0/28'"))
+          .default([])
+          .describe("Public CIDRs of the CI runners that write secrets; empty = only the VNets (self-hosted runner)."),
+      })
+      .prefault({}),
+    alerts: z.object({
+      email: z.string().regex(EMAIL, "must be an e-mail address").describe("Where alerts go (Azure action group)."),
+    }),
+    tags: z
+      .record(z.string().regex(/^[^<>%&\\?/]{1,512}$/, "tag names may not contain < > % & \\ ? /"), z.string().max(256))
+      .default({})
+      .describe("Tags on every Azure resource (plus `environment`, `workload`, `managed-by`)."),
+    backend: backendSchema,
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string, input: unknown) =>
+      ctx.addIssue({ code: "custom", path, message, input });
+    const { primary, secondary } = c.regions;
+    if (primary.location === secondary.location) {
+      issue(["regions", "secondary", "location"], "must differ from regions.primary.location; a second region in the same place does not survive a regional outage", secondary.location);
+    }
+    if (primary.shortName === secondary.shortName) {
+      issue(["regions", "secondary", "shortName"], "must differ from regions.primary.shortName; it names the regional stacks and resources", secondary.shortName);
+    }
+    const a = parseCidr(primary.addressSpace);
+    const b = parseCidr(secondary.addressSpace);
+    if (a && b && cidrsOverlap(a, b)) {
+      issue(["regions", "secondary", "addressSpace"], `overlaps regions.primary.addressSpace (${primary.addressSpace}); peered VNets need disjoint ranges`, secondary.addressSpace);
+    }
+    if (c.hostname !== c.cloudflare.zoneName && !c.hostname.endsWith(`.${c.cloudflare.zoneName}`)) {
+      issue(["hostname"], `must be inside the Cloudflare zone '${c.cloudflare.zoneName}' (e.g. analytics.${c.cloudflare.zoneName}), or set cloudflare.zoneName to the zone that holds it`, c.hostname);
+    }
+    const plan = CLOUDFLARE_PLAN_LIMITS[c.cloudflare.plan];
+    const policy = c.cloudflare.steeringPolicy;
+    const allowed: readonly string[] = plan.steering;
+    const viaAddon = c.cloudflare.trafficSteering && (TRAFFIC_STEERING_POLICIES as readonly string[]).includes(policy) && c.cloudflare.plan !== "free";
+    if (!allowed.includes(policy) && !viaAddon) {
+      issue(["cloudflare", "steeringPolicy"], `is not available on the '${c.cloudflare.plan}' plan (allowed: ${allowed.join(", ")}); pick one of those, or set cloudflare.trafficSteering = true if the account has the Traffic Steering add-on`, policy);
+    }
+    if (policy === "proximity" && [primary, secondary].some((r) => r.latitude === undefined || r.longitude === undefined)) {
+      issue(["cloudflare", "steeringPolicy"], "'proximity' needs regions.*.latitude and regions.*.longitude; add them or choose another policy", policy);
+    }
+    const interval = c.cloudflare.monitorIntervalSeconds;
+    if (interval !== undefined && interval < plan.minMonitorIntervalSeconds) {
+      issue(["cloudflare", "monitorIntervalSeconds"], `is below the '${c.cloudflare.plan}' plan's minimum of ${plan.minMonitorIntervalSeconds} s; raise it or upgrade the plan`, interval);
+    }
+
+    const preset = SIZE_PRESETS[c.size];
+    const sku = c.frontends.vmSku ?? preset.frontendVmSku;
+    if (!(sku in KNOWN_VM_SKUS)) {
+      issue(["frontends", "vmSku"], `is not in the blueprint's VM table (${Object.keys(KNOWN_VM_SKUS).join(", ")}); PHP-FPM sizing needs its memory: pick one or add it to config/presets.ts`, sku);
+    }
+    const pMin = c.frontends.primaryMinInstances ?? preset.primaryMinInstances;
+    const sMin = c.frontends.secondaryMinInstances ?? preset.secondaryMinInstances;
+    const max = c.frontends.maxInstances ?? preset.maxInstances;
+    if (pMin < 2) issue(["frontends", "primaryMinInstances"], "must be at least 2: one instance per zone is the HA floor (a single VM has no zone redundancy)", pMin);
+    if (sMin < 2) issue(["frontends", "secondaryMinInstances"], "must be at least 2 so the secondary region can take over without a single point of failure", sMin);
+    if (max < Math.max(pMin, sMin)) issue(["frontends", "maxInstances"], `must be >= the minimum instances (${Math.max(pMin, sMin)}); autoscale bounds are inverted`, max);
+    if (max > 100) issue(["frontends", "maxInstances"], "must be at most 100 per region (the blueprint's MySQL connection budget assumes it)", max);
+    if (c.frontends.scaleInCpuPercent >= c.frontends.scaleOutCpuPercent) {
+      issue(["frontends", "scaleInCpuPercent"], `must be below scaleOutCpuPercent (${c.frontends.scaleOutCpuPercent}), otherwise autoscale flaps`, c.frontends.scaleInCpuPercent);
+    }
+    for (const [key, region] of [["primary", primary], ["secondary", secondary]] as const) {
+      if (region.zones.length < 2) continue; // already reported by the field schema
+      if (key === "primary" && pMin < region.zones.length && pMin >= 2) {
+        // zone_balance needs at least one instance per zone it spreads over
+        issue(["frontends", "primaryMinInstances"], `is ${pMin} but the primary region spreads over ${region.zones.length} zones; raise it to ${region.zones.length} or list fewer zones in regions.primary.zones`, pMin);
+      }
+      if (key === "secondary" && sMin < region.zones.length && sMin >= 2) {
+        issue(["frontends", "secondaryMinInstances"], `is ${sMin} but the secondary region spreads over ${region.zones.length} zones; raise it to ${region.zones.length} or list fewer zones in regions.secondary.zones`, sMin);
+      }
+    }
+    if (!primary.zones.includes(c.mysql.primaryZone) || !primary.zones.includes(c.mysql.standbyZone)) {
+      issue(["mysql", "standbyZone"], `primaryZone ${c.mysql.primaryZone} and standbyZone ${c.mysql.standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, c.mysql.standbyZone);
+    }
+
+    // Azure global-name limits, checked on the composed names.
+    const kv = `${c.org}-${c.name}-${c.environment}-kv`;
+    if (kv.length > 24) issue(["name"], `makes the Key Vault name '${kv}' ${kv.length} characters long (max 24); shorten org, name or environment`, c.name);
+    for (const r of [primary, secondary]) {
+      const sa = `${c.org}${c.name}${c.environment}${r.shortName}nfs`;
+      if (sa.length > 24) issue(["name"], `makes the storage account name '${sa}' ${sa.length} characters long (max 24); shorten org, name, environment or regions.*.shortName`, c.name);
+    }
+  });
+
+/** The config as written in `config/environments/*.ts` (defaults optional). */
+export type BlueprintConfigInput = z.input<typeof configSchema>;
+/** The validated config with every default applied. */
+export type BlueprintConfig = z.output<typeof configSchema>;
+export type RegionConfig = BlueprintConfig["regions"]["primary"];

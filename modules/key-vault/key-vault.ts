@@ -1,0 +1,110 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
+import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { protectStateful } from "../common/protect";
+import { Diagnostics } from "../common/diagnostics";
+
+export interface SecretsVaultProps {
+  /** Globally unique vault name, 3-24 characters. */
+  readonly name: string;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  readonly tenantId: string;
+  /** Principal that deploys (CI), granted "Key Vault Secrets Officer" to write generated secrets. */
+  readonly deployerObjectId: string;
+  /** Subnets whose VMs read secrets (through the Key Vault service endpoint). */
+  readonly allowedSubnetIds: string[];
+  /**
+   * Public CIDRs allowed to reach the data plane, i.e. the CI runners that write secrets.
+   * @default - none: deploy from a runner inside an allowed subnet
+   */
+  readonly allowedCidrs?: string[];
+  readonly logAnalyticsWorkspaceId: string;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * Key Vault for generated secrets: RBAC only (no access policies), purge
+ * protection, 90-day soft delete, network deny by default, a delete lock and
+ * `prevent_destroy`.
+ * @stateful
+ */
+export class SecretsVault extends Construct {
+  readonly vault: KeyVault;
+  /** Role assignment the first secret write must wait for. */
+  readonly deployerAccess: RoleAssignment;
+
+  constructor(scope: Construct, id: string, props: SecretsVaultProps) {
+    super(scope, id);
+    this.vault = new KeyVault(this, "Resource", {
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      tenantId: props.tenantId,
+      skuName: "standard",
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 90,
+      publicNetworkAccessEnabled: true, // required for network ACLs to apply; default action is Deny
+      networkAcls: {
+        defaultAction: "Deny",
+        bypass: "AzureServices",
+        virtualNetworkSubnetIds: props.allowedSubnetIds,
+        ipRules: props.allowedCidrs ?? [],
+      },
+      tags: props.tags,
+    });
+    protectStateful(this, this.vault, {
+      resourceId: this.vault.id,
+      lockName: "do-not-delete-secrets",
+      notes: "Holds the MySQL, Matomo and origin TLS secrets; purge protection keeps deleted secrets 90 days.",
+    });
+    this.deployerAccess = new RoleAssignment(this, "DeployerSecretsOfficer", {
+      scope: this.vault.id,
+      roleDefinitionName: "Key Vault Secrets Officer",
+      principalId: props.deployerObjectId,
+    });
+    new Diagnostics(this, "Diagnostics", { targetResourceId: this.vault.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, logCategoryGroup: "audit" });
+  }
+}
+
+export interface ManagedSecretProps {
+  /** Vault that stores the secret. */
+  readonly keyVaultId: string;
+  /** Secret name in the vault; VMs fetch it by this name. */
+  readonly name: string;
+  /** The value (a reference to a generated resource, never a literal). */
+  readonly value: string;
+  /** MIME-ish description of the value, e.g. `text/plain` or `application/x-pem-file`. */
+  readonly contentType: string;
+  /** Readers by role name (stable construct IDs), granted "Key Vault Secrets User" on this secret only. */
+  readonly readers: Readonly<Record<string, string>>;
+  /** Resources the write must wait for (the deployer's role assignment). */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** A secret plus read access scoped to that one secret (least privilege). */
+export class ManagedSecret extends Construct {
+  readonly secret: KeyVaultSecret;
+
+  constructor(scope: Construct, id: string, props: ManagedSecretProps) {
+    super(scope, id);
+    this.secret = new KeyVaultSecret(this, "Resource", {
+      name: props.name,
+      keyVaultId: props.keyVaultId,
+      value: props.value,
+      contentType: props.contentType,
+      dependsOn: props.dependsOn,
+    });
+    Object.entries(props.readers).forEach(([role, principalId]) =>
+      new RoleAssignment(this, `Reader-${role}`, {
+        scope: this.secret.resourceVersionlessId,
+        roleDefinitionName: "Key Vault Secrets User",
+        principalId,
+        principalType: "ServicePrincipal",
+      }),
+    );
+  }
+}

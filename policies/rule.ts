@@ -1,0 +1,38 @@
+/** Outcome of one rule on one resource. */
+export type RuleResult = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE";
+
+/** A resource as a rule sees it: its Terraform type and snake_case attributes (tokens unresolved). */
+export interface ResourceView {
+  readonly type: string;
+  readonly attributes: Readonly<Record<string, any>>;
+}
+
+/** One policy rule (cdk-nag style): an ID, what it protects, and a pure check. */
+export interface PolicyRule {
+  /** Blueprint rule ID, e.g. `BP-MYSQL-1`. */
+  readonly id: string;
+  /** Matching Checkov check, where one exists. */
+  readonly checkovId?: string;
+  /** `error` fails synthesis; `warning` is printed. */
+  readonly level: "error" | "warning";
+  /** Terraform resource types the rule inspects. */
+  readonly resourceTypes: readonly string[];
+  /** One line: what must hold. */
+  readonly description: string;
+  /** Why it matters, shown with every violation. */
+  readonly explanation: string;
+  readonly evaluate: (resource: ResourceView) => RuleResult;
+}
+
+/** True when the value is a cdktf token or interpolation, i.e. only known at plan time. */
+export function isUnresolved(value: unknown): boolean {
+  return typeof value === "string" && (value.includes("${") || value.includes("TfToken["));
+}
+
+/** A single nested block whether cdktf rendered it as an object or a one-element list. */
+export function block(value: unknown): Record<string, any> | undefined {
+  if (Array.isArray(value)) return value[0];
+  return value && typeof value === "object" ? (value as Record<string, any>) : undefined;
+}
+
+export const check = (ok: boolean): RuleResult => (ok ? "COMPLIANT" : "NON_COMPLIANT");

@@ -1,0 +1,15 @@
+import { App, Aspects } from "cdktf";
+import { BlueprintConfig } from "../config";
+import { CoreStack } from "./core-stack";
+import { BlueprintChecks } from "../policies/pack";
+
+export interface Blueprint {
+  readonly core: CoreStack;
+}
+
+/** Builds every stack of one environment and applies the policy pack. */
+export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
+  const core = new CoreStack(app, "core", { config });
+  Aspects.of(app).add(new BlueprintChecks());
+  return { core };
+}
