@@ -83,6 +83,10 @@ const mysqlSchema = z
     primaryZone: z.enum(["1", "2", "3"]).default("1").describe("Zone of the primary server."),
     standbyZone: z.enum(["1", "2", "3"]).default("2").describe("Zone of the zone-redundant HA standby; must differ from `primaryZone`."),
     readReplica: z.boolean().default(true).describe("Cross-region read replica in the secondary region."),
+    promoteReplica: z
+      .boolean()
+      .default(false)
+      .describe("Promote the replica to a standalone read-write server (region failover; irreversible). See docs/runbooks/region-failover.md."),
     maintenanceWindow: z
       .object({
         dayOfWeek: z.number().int().min(0).max(6).default(0).describe("0 = Sunday."),
@@ -95,6 +99,10 @@ const mysqlSchema = z
       .enum(["ON", "OFF"])
       .default("OFF")
       .describe("Server parameter `sql_generate_invisible_primary_key`; see docs/adr/0004-mysql-parameters.md."),
+  })
+  .refine((m) => !m.promoteReplica || m.readReplica, {
+    message: "promoteReplica needs readReplica = true: there is no replica to promote",
+    path: ["promoteReplica"],
   })
   .refine((m) => m.primaryZone !== m.standbyZone, {
     message: "standbyZone must differ from primaryZone, otherwise the HA is not zone-redundant; pick another zone",

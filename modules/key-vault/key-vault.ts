@@ -81,8 +81,12 @@ export interface ManagedSecretProps {
   readonly contentType: string;
   /** Readers by role name (stable construct IDs), granted "Key Vault Secrets User" on this secret only. */
   readonly readers: Readonly<Record<string, string>>;
-  /** Resources the write must wait for (the deployer's role assignment). */
-  readonly dependsOn: ITerraformDependable[];
+  /**
+   * Resources the write must wait for (the deployer's role assignment) when in
+   * the same stack; across stacks the order comes from the stack dependency.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A secret plus read access scoped to that one secret (least privilege). */
