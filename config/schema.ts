@@ -172,6 +172,14 @@ export const configSchema = z
     size: z.enum(["small", "medium", "large"]).default("small").describe("Size preset (see config/presets.ts)."),
     frontends: frontendsSchema,
     mysql: mysqlSchema.prefault({}),
+    compute: z
+      .object({
+        encryptionAtHost: z
+          .boolean()
+          .default(true)
+          .describe("Encrypt VM temp disks and caches at host; needs the subscription feature Microsoft.Compute/EncryptionAtHost."),
+      })
+      .prefault({}),
     admin: z.object({
       username: z.string().regex(/^[a-z_][a-z0-9_-]{2,31}$/, "must be a Linux user name").refine((u) => !["root", "admin", "administrator"].includes(u), "is reserved by Azure; choose another").default("matomoadmin"),
       sshPublicKey: z.string().regex(SSH_PUBLIC_KEY, "must be one OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa); passwords are never used").describe("SSH public key for break-glass access from inside the VNet."),
@@ -240,16 +248,6 @@ export const configSchema = z
     if (max > 100) issue(["frontends", "maxInstances"], "must be at most 100 per region (the blueprint's MySQL connection budget assumes it)", max);
     if (c.frontends.scaleInCpuPercent >= c.frontends.scaleOutCpuPercent) {
       issue(["frontends", "scaleInCpuPercent"], `must be below scaleOutCpuPercent (${c.frontends.scaleOutCpuPercent}), otherwise autoscale flaps`, c.frontends.scaleInCpuPercent);
-    }
-    for (const [key, region] of [["primary", primary], ["secondary", secondary]] as const) {
-      if (region.zones.length < 2) continue; // already reported by the field schema
-      if (key === "primary" && pMin < region.zones.length && pMin >= 2) {
-        // zone_balance needs at least one instance per zone it spreads over
-        issue(["frontends", "primaryMinInstances"], `is ${pMin} but the primary region spreads over ${region.zones.length} zones; raise it to ${region.zones.length} or list fewer zones in regions.primary.zones`, pMin);
-      }
-      if (key === "secondary" && sMin < region.zones.length && sMin >= 2) {
-        issue(["frontends", "secondaryMinInstances"], `is ${sMin} but the secondary region spreads over ${region.zones.length} zones; raise it to ${region.zones.length} or list fewer zones in regions.secondary.zones`, sMin);
-      }
     }
     if (!primary.zones.includes(c.mysql.primaryZone) || !primary.zones.includes(c.mysql.standbyZone)) {
       issue(["mysql", "standbyZone"], `primaryZone ${c.mysql.primaryZone} and standbyZone ${c.mysql.standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, c.mysql.standbyZone);

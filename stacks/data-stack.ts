@@ -40,6 +40,8 @@ export class DataStack extends BlueprintStack {
     const adminPassword = password("MysqlAdminPassword", 32);
     const matomoDbPassword = password("MatomoDbPassword", 32);
     const salt = password("MatomoSalt", 64, false);
+    // A new salt invalidates every Matomo session and token: never replace it by accident.
+    salt.addOverride("lifecycle.prevent_destroy", true);
     const superUserPassword = password("SuperUserPassword", 24);
 
     const primaryNet = core.networks.primary;

@@ -1,0 +1,101 @@
+import { ConfigError, ENVIRONMENTS, loadEnvironment, parseConfig } from "../../config";
+
+const base = () => JSON.parse(JSON.stringify(ENVIRONMENTS.example));
+
+function problemsOf(patch: (c: any) => void) {
+  const input = base();
+  patch(input);
+  try {
+    parseConfig("bad", input);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("config was accepted");
+}
+
+// Each case: what a user might write, the field that must be named, and words of the fix.
+const cases: Array<[string, (c: any) => void, string, RegExp]> = [
+  ["malformed Matomo version", (c) => (c.matomo.version = "v5.10"), "matomo.version", /release like '5\.10\.0'/],
+  ["pre-release Matomo version", (c) => (c.matomo.version = "5.11.0-b1"), "matomo.version", /no pre-release/],
+  ["overlapping address spaces", (c) => (c.regions.secondary.addressSpace = "10.20.8.0/21"), "regions.secondary.addressSpace", /overlaps regions\.primary\.addressSpace/],
+  ["address space too small", (c) => (c.regions.primary.addressSpace = "10.20.0.0/24"), "regions.primary.addressSpace", /between \/16 and \/22/],
+  ["host bits in CIDR", (c) => (c.regions.primary.addressSpace = "10.20.0.5/20"), "regions.primary.addressSpace", /CIDR/],
+  ["same region twice", (c) => (c.regions.secondary.location = "westeurope"), "regions.secondary.location", /must differ/],
+  ["duplicate region short name", (c) => (c.regions.secondary.shortName = "weu"), "regions.secondary.shortName", /must differ/],
+  ["empty region name", (c) => (c.regions.primary.location = ""), "regions.primary.location", /Azure region name/],
+  ["single zone", (c) => (c.regions.primary.zones = ["1"]), "regions.primary.zones", /at least two availability zones/],
+  ["hostname outside the zone", (c) => (c.hostname = "analytics.example.org"), "hostname", /inside the Cloudflare zone 'example\.com'/],
+  ["steering not in plan", (c) => (c.cloudflare.steeringPolicy = "geo"), "cloudflare.steeringPolicy", /not available on the 'pro' plan/],
+  ["monitor interval below plan floor", (c) => (c.cloudflare.monitorIntervalSeconds = 15), "cloudflare.monitorIntervalSeconds", /minimum of 60 s/],
+  ["primary instances below HA floor", (c) => (c.frontends.primaryMinInstances = 1), "frontends.primaryMinInstances", /at least 2/],
+  ["autoscale bounds inverted", (c) => (c.frontends.maxInstances = 2), "frontends.maxInstances", /bounds are inverted/],
+  ["scale-in above scale-out", (c) => (c.frontends.scaleInCpuPercent = 80), "frontends.scaleInCpuPercent", /below scaleOutCpuPercent/],
+  ["unknown VM SKU", (c) => (c.frontends.vmSku = "Standard_B1s"), "frontends.vmSku", /not in the blueprint's VM table/],
+  ["MySQL zones outside the region's zones", (c) => { c.regions.primary.zones = ["1", "2"]; c.mysql = { standbyZone: "3" }; }, "mysql.standbyZone", /must both be in regions\.primary\.zones/],
+  ["Burstable MySQL SKU", (c) => (c.mysql = { skuName: "B_Standard_B1ms" }), "mysql.skuName", /not available on Burstable/],
+  ["standby in primary zone", (c) => (c.mysql = { primaryZone: "2", standbyZone: "2" }), "mysql.standbyZone", /must differ from primaryZone/],
+  ["backup retention too short", (c) => (c.mysql = { backupRetentionDays: 3 }), "mysql.backupRetentionDays", /7/],
+  ["promote without replica", (c) => (c.mysql = { readReplica: false, promoteReplica: true }), "mysql.promoteReplica", /no replica to promote/],
+  ["password instead of SSH key", (c) => (c.admin.sshPublicKey = "hunter2"), "admin.sshPublicKey", /OpenSSH public key/],
+  ["reserved admin name", (c) => (c.admin.username = "admin"), "admin.username", /reserved/],
+  ["bad Cloudflare zone ID", (c) => (c.cloudflare.zoneId = "not-an-id"), "cloudflare.zoneId", /32-character hex/],
+  ["bad subscription GUID", (c) => (c.azure.subscriptionId = "sub-1"), "azure.subscriptionId", /GUID/],
+  ["names too long for Key Vault", (c) => { c.org = "contos"; c.name = "analytic"; c.environment = "stage"; }, "name", /max 24/],
+  ["missing alert e-mail", (c) => delete c.alerts.email, "alerts.email", /./],
+  ["bad Key Vault CIDR", (c) => (c.keyVault = { allowedCidrs: ["203.0.113.7"] }), "keyVault.allowedCidrs[0]", /IPv4 CIDR/],
+];
+
+describe("invalid configs are rejected with field, value and fix", () => {
+  test.each(cases)("%s", (_name, patch, field, fix) => {
+    const err = problemsOf(patch);
+    const problem = err.problems.find((p) => p.field === field);
+    expect(problem).toBeDefined();
+    expect(problem!.message).toMatch(fix);
+    expect(err.message).toContain(`${field}:`);
+    expect(err.message).toContain("received:");
+  });
+
+  test("the table covers at least 12 distinct fields", () => {
+    expect(new Set(cases.map((c) => c[2])).size).toBeGreaterThanOrEqual(12);
+  });
+
+  test("every problem is reported at once, with the value received", () => {
+    const err = problemsOf((c) => {
+      c.matomo.version = "latest";
+      c.hostname = "x.other.org";
+      c.frontends.primaryMinInstances = 1;
+      c.regions.secondary.addressSpace = c.regions.primary.addressSpace;
+    });
+    const fields = err.problems.map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(["matomo.version", "hostname", "frontends.primaryMinInstances", "regions.secondary.addressSpace"]));
+    expect(err.problems.find((p) => p.field === "matomo.version")!.received).toBe('"latest"');
+    expect(err.message).toMatch(/Fix config\/environments\/bad\.ts; nothing was synthesized/);
+  });
+
+  test("a missing field says so", () => {
+    const err = problemsOf((c) => delete c.cloudflare.accountId);
+    expect(err.problems).toEqual(expect.arrayContaining([expect.objectContaining({ field: "cloudflare.accountId", received: "(missing)" })]));
+  });
+
+  test("an unknown environment names the known ones", () => {
+    expect(() => loadEnvironment("staging")).toThrow(/Unknown environment 'staging'. Known: example, prod/);
+  });
+});
+
+describe("the shipped environments are valid", () => {
+  test.each(Object.keys(ENVIRONMENTS))("%s", (name) => {
+    const c = loadEnvironment(name);
+    expect(c.environment).toMatch(/^[a-z]/);
+    expect(c.mysql.backupRetentionDays).toBe(35);
+    expect(c.mysql.geoRedundantBackup).toBe(true);
+  });
+
+  test("defaults are applied", () => {
+    const c = loadEnvironment("example");
+    expect(c.mysql).toMatchObject({ version: "8.0.21", primaryZone: "1", standbyZone: "2", readReplica: true, promoteReplica: false, sqlGenerateInvisiblePrimaryKey: "OFF" });
+    expect(c.cloudflare.sessionAffinity).toBe("none");
+    expect(c.compute.encryptionAtHost).toBe(true);
+    expect(c.keyVault.allowedCidrs).toEqual([]);
+  });
+});

@@ -1,0 +1,170 @@
+import { exampleConfig, resourcesOf, synthAll, byPath, TfJson } from "../helpers";
+
+let core: TfJson;
+let data: TfJson;
+
+beforeAll(() => {
+  const { stacks } = synthAll(exampleConfig());
+  core = stacks.core;
+  data = stacks.data;
+});
+
+describe("core stack", () => {
+  test("one resource group and VNet per region with the configured address space", () => {
+    expect(byPath(core, "azurerm_virtual_network", "Network-primary/Vnet")).toMatchObject({ address_space: ["10.20.0.0/20"], location: "westeurope" });
+    expect(byPath(core, "azurerm_virtual_network", "Network-secondary/Vnet")).toMatchObject({ address_space: ["10.30.0.0/20"], location: "northeurope" });
+    expect(Object.keys(resourcesOf(core, "azurerm_resource_group"))).toHaveLength(3);
+  });
+
+  test("four subnets per region, each with its own NSG that denies the Internet", () => {
+    const subnets = Object.values(resourcesOf(core, "azurerm_subnet"));
+    expect(subnets.map((s: any) => s.name).sort()).toEqual(["archiver", "archiver", "frontends", "frontends", "mysql", "mysql", "private-endpoints", "private-endpoints"]);
+    expect(subnets.every((s: any) => s.default_outbound_access_enabled === false)).toBe(true);
+    expect(Object.keys(resourcesOf(core, "azurerm_subnet_network_security_group_association"))).toHaveLength(8);
+    const denies = Object.values(resourcesOf(core, "azurerm_network_security_rule")).filter((r: any) => r.name === "deny-internet-inbound");
+    expect(denies).toHaveLength(8);
+    expect(denies.every((r: any) => r.access === "Deny" && r.source_address_prefix === "Internet" && r.direction === "Inbound")).toBe(true);
+  });
+
+  test("only the MySQL subnet is delegated, and frontends/archiver reach Key Vault by service endpoint", () => {
+    const primaryMysql = byPath(core, "azurerm_subnet", "Network-primary/Subnet-mysql/Resource");
+    expect(primaryMysql.delegation[0].service_delegation.name).toBe("Microsoft.DBforMySQL/flexibleServers");
+    expect(primaryMysql.address_prefixes).toEqual(["10.20.5.0/24"]);
+    expect(byPath(core, "azurerm_subnet", "Network-primary/Subnet-frontends/Resource")).toMatchObject({ address_prefixes: ["10.20.0.0/22"], service_endpoints: ["Microsoft.KeyVault"] });
+  });
+
+  test("global peering both ways", () => {
+    const peerings = Object.values(resourcesOf(core, "azurerm_virtual_network_peering"));
+    expect(peerings).toHaveLength(2);
+    expect(peerings.every((p: any) => p.allow_virtual_network_access === true && p.allow_forwarded_traffic === false)).toBe(true);
+  });
+
+  test("private DNS zones for MySQL and Files, each linked to both VNets", () => {
+    const zones = Object.values(resourcesOf(core, "azurerm_private_dns_zone")).map((z: any) => z.name).sort();
+    expect(zones).toEqual(["ctso-matomo-ex.private.mysql.database.azure.com", "privatelink.file.core.windows.net"]);
+    const links = Object.values(resourcesOf(core, "azurerm_private_dns_zone_virtual_network_link"));
+    expect(links).toHaveLength(4);
+    expect(links.every((l: any) => l.registration_enabled === false)).toBe(true);
+  });
+
+  test("zone-redundant Standard public IPs, inbound and egress per region", () => {
+    const ips = Object.values(resourcesOf(core, "azurerm_public_ip"));
+    expect(ips).toHaveLength(4);
+    for (const ip of ips as any[]) expect(ip).toMatchObject({ sku: "Standard", allocation_method: "Static", zones: ["1", "2", "3"] });
+  });
+
+  test("Key Vault: RBAC, purge protection, soft delete, deny by default, locked", () => {
+    const kv = byPath(core, "azurerm_key_vault", "KeyVault/Resource");
+    expect(kv).toMatchObject({
+      rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90,
+      network_acls: expect.objectContaining({ default_action: "Deny", bypass: "AzureServices" }),
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(kv.network_acls.virtual_network_subnet_ids).toHaveLength(4);
+    expect(byPath(core, "azurerm_management_lock", "KeyVault/DeleteLock")).toMatchObject({ lock_level: "CanNotDelete" });
+    expect(byPath(core, "azurerm_role_assignment", "KeyVault/DeployerSecretsOfficer").role_definition_name).toBe("Key Vault Secrets Officer");
+  });
+
+  test("Log Analytics without shared keys, and identities for each VM role", () => {
+    expect(byPath(core, "azurerm_log_analytics_workspace", "LogAnalytics/Resource")).toMatchObject({ local_authentication_enabled: false, retention_in_days: 90 });
+    expect(Object.values(resourcesOf(core, "azurerm_user_assigned_identity")).map((i: any) => i.name).sort()).toEqual([
+      "ctso-matomo-ex-neu-frontend-id", "ctso-matomo-ex-weu-archiver-id", "ctso-matomo-ex-weu-frontend-id",
+    ]);
+  });
+});
+
+describe("data stack", () => {
+  test("MySQL primary: zone-redundant HA in another zone, private, 35-day geo backups, zones ignored", () => {
+    const s = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Server");
+    expect(s).toMatchObject({
+      sku_name: "GP_Standard_D2ds_v4", version: "8.0.21", zone: "1",
+      high_availability: { mode: "ZoneRedundant", standby_availability_zone: "2" },
+      backup_retention_days: 35, geo_redundant_backup_enabled: true,
+      storage: expect.objectContaining({ auto_grow_enabled: true }),
+      maintenance_window: { day_of_week: 0, start_hour: 2, start_minute: 0 },
+      lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone"], prevent_destroy: true },
+    });
+    expect(s.delegated_subnet_id).toMatch(/Network-primary_Subnet-mysql/);
+    expect(s.private_dns_zone_id).toMatch(/MysqlZone/);
+    expect(s.public_network_access).toBeUndefined();
+    expect(s.administrator_password).toBe("${random_password.MysqlAdminPassword.result}");
+  });
+
+  test("replica: same resource group as the source, secondary region, own delegated subnet, no HA block", () => {
+    const s = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Server");
+    const r = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Replica");
+    expect(r).toMatchObject({ create_mode: "Replica", location: "northeurope", resource_group_name: s.resource_group_name, sku_name: s.sku_name });
+    expect(r.source_server_id).toBe("${azurerm_mysql_flexible_server.Mysql_Server_B86F5DD5.id}");
+    expect(r.delegated_subnet_id).toMatch(/Network-secondary_Subnet-mysql/);
+    expect(r.high_availability).toBeUndefined();
+    expect(r.replication_role).toBeUndefined();
+  });
+
+  test("promoting the replica is one config value", () => {
+    const { stacks } = synthAll(exampleConfig((c) => (c.mysql = { promoteReplica: true })));
+    expect(byPath(stacks.data, "azurerm_mysql_flexible_server", "Mysql/Replica").replication_role).toBe("None");
+  });
+
+  test("server parameters Matomo needs", () => {
+    const params = Object.fromEntries(Object.values(resourcesOf(data, "azurerm_mysql_flexible_server_configuration")).map((p: any) => [p.name, p.value]));
+    expect(params.require_secure_transport).toBe("ON");
+    expect(params.tls_version).toBe("TLSv1.2,TLSv1.3");
+    expect(Number(params.max_allowed_packet)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+    expect(params.sql_generate_invisible_primary_key).toBe("OFF");
+    // 2 regions x 6 frontends x 69 PHP workers + archiver + headroom
+    expect(Number(params.max_connections)).toBe(2 * 6 * 69 + 70);
+  });
+
+  test("utf8mb4 database", () => {
+    expect(byPath(data, "azurerm_mysql_flexible_database", "Mysql/Database")).toMatchObject({ name: "matomo", charset: "utf8mb4", collation: "utf8mb4_general_ci" });
+  });
+
+  test("one premium ZRS NFS share per region, private endpoint only, no keys", () => {
+    for (const key of ["primary", "secondary"]) {
+      expect(byPath(data, "azurerm_storage_account", `Files-${key}/Account`)).toMatchObject({
+        account_kind: "FileStorage", account_tier: "Premium", account_replication_type: "ZRS",
+        https_traffic_only_enabled: false, public_network_access_enabled: false, shared_access_key_enabled: false,
+        network_rules: expect.objectContaining({ default_action: "Deny" }), lifecycle: { prevent_destroy: true },
+      });
+      expect(byPath(data, "azurerm_storage_share", `Files-${key}/Share`)).toMatchObject({ enabled_protocol: "NFS", quota: 100, lifecycle: { prevent_destroy: true } });
+      expect(byPath(data, "azurerm_private_endpoint", `Files-${key}/PrivateEndpoint`).private_service_connection.subresource_names).toEqual(["file"]);
+    }
+  });
+
+  test("delete locks on both servers and both storage accounts", () => {
+    const locks = Object.values(resourcesOf(data, "azurerm_management_lock"));
+    expect(locks).toHaveLength(4);
+    expect(locks.every((l: any) => l.lock_level === "CanNotDelete")).toBe(true);
+  });
+
+  test("secrets: generated, stored in Key Vault, readable only by the roles that need them", () => {
+    const assignments = Object.values(resourcesOf(data, "azurerm_role_assignment")) as any[];
+    const readersOf = (secret: string) =>
+      assignments.filter((a) => a.scope.includes(`Secrets_${secret}_`)).map((a) => a["//"].metadata.path.split("/").pop()).sort();
+    expect(readersOf("MysqlAdminPassword")).toEqual(["Reader-archiver"]);
+    expect(readersOf("SuperUserPassword")).toEqual(["Reader-archiver"]);
+    expect(readersOf("MatomoDbPassword")).toEqual(["Reader-archiver", "Reader-frontendPrimary", "Reader-frontendSecondary"]);
+    expect(assignments.every((a) => a.role_definition_name === "Key Vault Secrets User" && a.scope.endsWith(".resource_versionless_id}"))).toBe(true);
+    expect(byPath(data, "random_password", "MatomoSalt").lifecycle).toEqual({ prevent_destroy: true });
+  });
+});
+
+describe("every stack", () => {
+  test("no output exposes a generated secret", () => {
+    for (const stack of [core, data]) {
+      for (const [name, output] of Object.entries<any>(stack.output ?? {})) {
+        expect(`${name} ${JSON.stringify(output.value)}`).not.toMatch(/random_password|private_key|key_vault_secret/);
+      }
+    }
+  });
+
+  test("depends_on only names whole resources in the same stack", () => {
+    for (const stack of [core, data]) {
+      for (const resources of Object.values<any>(stack.resource)) {
+        for (const r of Object.values<any>(resources)) {
+          for (const dep of r.depends_on ?? []) expect(dep).toMatch(/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+$/);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
+import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
+import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
+
+export interface ArchiverVmProps {
+  readonly name: string;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  readonly vmSku: string;
+  /** Zone of the VM; the MySQL primary's zone keeps archiving queries local. */
+  readonly zone: string;
+  readonly subnetId: string;
+  /** Egress-only load-balancer pool (no inbound rule points at it). */
+  readonly egressPoolId: string;
+  readonly identityId: string;
+  readonly adminUsername: string;
+  readonly sshPublicKey: string;
+  /** `#cloud-config` YAML (no secrets). */
+  readonly cloudInit: string;
+  /** @default true */
+  readonly encryptionAtHost?: boolean;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * The single archiver: hourly `core:archive`, scheduled tasks, installs and
+ * upgrades. It keeps no state of its own (reports live in MySQL, shared files
+ * on the shares), so replacing it on a model change loses nothing; Premium SSD
+ * gives the 99.9 % single-VM SLA.
+ */
+export class ArchiverVm extends Construct {
+  readonly vm: LinuxVirtualMachine;
+
+  constructor(scope: Construct, id: string, props: ArchiverVmProps) {
+    super(scope, id);
+    const nic = new NetworkInterface(this, "Nic", {
+      name: `${props.name}-nic`,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      acceleratedNetworkingEnabled: true,
+      ipForwardingEnabled: false,
+      ipConfiguration: [{ name: "ipconfig", subnetId: props.subnetId, privateIpAddressAllocation: "Dynamic", primary: true }],
+      tags: props.tags,
+    });
+    new NetworkInterfaceBackendAddressPoolAssociation(this, "EgressPool", {
+      networkInterfaceId: nic.id,
+      ipConfigurationName: "ipconfig",
+      backendAddressPoolId: props.egressPoolId,
+    });
+    this.vm = new LinuxVirtualMachine(this, "Resource", {
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      size: props.vmSku,
+      zone: props.zone,
+      networkInterfaceIds: [nic.id],
+      adminUsername: props.adminUsername,
+      adminSshKey: [{ username: props.adminUsername, publicKey: props.sshPublicKey }],
+      disablePasswordAuthentication: true,
+      provisionVmAgent: true,
+      allowExtensionOperations: true,
+      encryptionAtHostEnabled: props.encryptionAtHost ?? true,
+      secureBootEnabled: true,
+      vtpmEnabled: true,
+      identity: { type: "UserAssigned", identityIds: [props.identityId] },
+      sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+      osDisk: { caching: "ReadWrite", storageAccountType: "Premium_LRS", diskSizeGb: 64 },
+      customData: Fn.base64encode(props.cloudInit),
+      bootDiagnostics: {},
+      tags: props.tags,
+    });
+  }
+}
