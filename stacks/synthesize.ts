@@ -4,17 +4,19 @@ import { App } from "cdktf";
 import { BlueprintConfig } from "../config";
 import { buildBlueprint } from "./blueprint";
 
+type Build = (app: App, config: BlueprintConfig) => unknown;
+
 /**
  * Synthesizes one environment into a staging directory and swaps it into
  * `outdir` only when every stack synthesized and no policy error was raised,
  * so a failed run never leaves `cdktf.out` half-written.
  */
-export function synthesizeEnvironment(config: BlueprintConfig, outdir: string): void {
+export function synthesizeEnvironment(config: BlueprintConfig, outdir: string, build: Build = buildBlueprint): void {
   const staging = `${outdir}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging, stackTraces: false });
-    buildBlueprint(app, config);
+    build(app, config);
     app.synth();
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
