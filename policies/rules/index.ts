@@ -14,6 +14,11 @@ import { storageShareSoftDelete } from "./storage-share-soft-delete";
 import { networkNoInternetAdmin } from "./network-no-internet-admin";
 import { networkZoneRedundantIp } from "./network-zone-redundant-ip";
 import { networkSubnetEgress } from "./network-subnet-egress";
+import { vmSshKeyOnly } from "./vm-ssh-key-only";
+import { vmEncryptionAtHost } from "./vm-encryption-at-host";
+import { vmNoPublicIp } from "./vm-no-public-ip";
+import { vmNoSecretInCustomData } from "./vm-no-secret-in-custom-data";
+import { vmssZoneResilient } from "./vmss-zone-resilient";
 
 /** Every rule of the pack; a new rule file is listed here. */
 export const ALL_RULES: readonly PolicyRule[] = [
@@ -32,4 +37,9 @@ export const ALL_RULES: readonly PolicyRule[] = [
   networkNoInternetAdmin,
   networkZoneRedundantIp,
   networkSubnetEgress,
+  vmSshKeyOnly,
+  vmEncryptionAtHost,
+  vmNoPublicIp,
+  vmNoSecretInCustomData,
+  vmssZoneResilient,
 ];

@@ -1,0 +1,67 @@
+import { App, TerraformStack, Testing, Aspects } from "cdktf";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
+import { BlueprintChecks } from "../../policies/pack";
+import { suppressRule } from "../../policies/suppressions";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { exampleConfig, synthAll } from "../helpers";
+import { BlueprintConfig } from "../../config";
+import { buildBlueprint } from "../../stacks/blueprint";
+import { synthesizeEnvironment } from "../../stacks/synthesize";
+
+function stackWithStorage(configure: (sa: StorageAccount) => void = () => undefined) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "t");
+  new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: "00000000-0000-0000-0000-000000000000" });
+  const sa = new StorageAccount(stack, "sa", {
+    name: "x", location: "westeurope", resourceGroupName: "rg", accountTier: "Premium", accountReplicationType: "LRS", accountKind: "FileStorage",
+  });
+  configure(sa);
+  const checks = new BlueprintChecks();
+  Aspects.of(stack).add(checks);
+  return { app, stack, checks };
+}
+
+const errorsOf = (stack: TerraformStack) =>
+  stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data)));
+
+test("a violation becomes an error annotation naming the rule and the Checkov ID", () => {
+  const { stack, checks } = stackWithStorage();
+  Testing.synth(stack);
+  const errors = errorsOf(stack);
+  expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^\[BP-STORAGE-3\] Storage accounts must be zone-redundant/), expect.stringMatching(/\[BP-STORAGE-1\] \(Checkov CKV_AZURE_59\)/)]));
+  expect(checks.findings.filter((f) => f.result === "NON_COMPLIANT").length).toBe(errors.length);
+});
+
+test("an error annotation fails synthesis", () => {
+  const { app } = stackWithStorage();
+  delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+  expect(() => app.synth()).toThrow(/BP-STORAGE-3/);
+});
+
+test("a suppression with a reason silences one rule and is reported", () => {
+  const { stack, checks } = stackWithStorage((sa) => suppressRule(sa, "BP-STORAGE-3", "test: premium NFS in a region without ZRS support"));
+  Testing.synth(stack);
+  expect(errorsOf(stack).some((e) => e.includes("BP-STORAGE-3"))).toBe(false);
+  expect(checks.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId: "BP-STORAGE-3", result: "SUPPRESSED", reason: expect.stringContaining("ZRS") })]));
+  expect(errorsOf(stack).some((e) => e.includes("BP-STORAGE-1"))).toBe(true);
+});
+
+test("a suppression without a real reason is refused", () => {
+  expect(() => stackWithStorage((sa) => suppressRule(sa, "BP-STORAGE-3", "because"))).toThrow(/reason must explain why/);
+  expect(() => stackWithStorage((sa) => suppressRule(sa, "storage-3", "a long enough reason for the test"))).toThrow(/not a rule ID/);
+});
+
+test("the example environment passes every rule; removing a protection fails synthesis and writes nothing", () => {
+  expect(() => synthAll(exampleConfig())).not.toThrow();
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bp-")), "cdktf.out");
+  delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+  const weakened = (app: App, config: BlueprintConfig) => {
+    buildBlueprint(app, config).core.vault.vault.purgeProtectionEnabled = false;
+  };
+  expect(() => synthesizeEnvironment(exampleConfig(), outdir, weakened)).toThrow(/BP-KV-1/);
+  expect(fs.existsSync(outdir)).toBe(false);
+  expect(fs.existsSync(`${outdir}.staging`)).toBe(false);
+});

@@ -1,0 +1,22 @@
+import { check, PolicyRule } from "../rule";
+
+const SECRET_MARKERS = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\$\{random_password\./,
+  /\$\{azurerm_key_vault_secret\.[^}]*\.value\}/,
+  /\$\{tls_private_key\./,
+  /\$\{[^}]*administrator_password/,
+];
+
+export const vmNoSecretInCustomData: PolicyRule = {
+  id: "BP-VM-4",
+  level: "error",
+  resourceTypes: ["azurerm_linux_virtual_machine_scale_set", "azurerm_linux_virtual_machine"],
+  description: "custom_data must not contain secrets or references to them.",
+  explanation: "custom_data is readable by anyone with VM read access and kept in state; VMs fetch secrets from Key Vault at boot.",
+  evaluate: ({ attributes: a }) => {
+    if (a.custom_data === undefined) return "NOT_APPLICABLE";
+    const text = String(a.custom_data);
+    return check(!SECRET_MARKERS.some((m) => m.test(text)));
+  },
+};
