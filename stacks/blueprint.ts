@@ -1,4 +1,4 @@
-import { App, Aspects } from "cdktf";
+import { App, Aspects, TerraformStack } from "cdktf";
 import { BlueprintConfig } from "../config";
 import { CoreStack } from "./core-stack";
 import { DataStack } from "./data-stack";
@@ -7,12 +7,16 @@ import { BlueprintChecks } from "../policies/pack";
 export interface Blueprint {
   readonly core: CoreStack;
   readonly data: DataStack;
+  /** The policy pack applied to every stack; its findings are read by tests. */
+  readonly checks: BlueprintChecks;
 }
 
-/** Builds every stack of one environment and applies the policy pack. */
+/** Builds every stack of one environment and applies the policy pack to each. */
 export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const core = new CoreStack(app, "core", { config });
   const data = new DataStack(app, "data", { config, core });
-  Aspects.of(app).add(new BlueprintChecks());
-  return { core, data };
+  const checks = new BlueprintChecks();
+  // cdktf runs aspects from each stack down, so an aspect on the App would never run.
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(checks);
+  return { core, data, checks };
 }

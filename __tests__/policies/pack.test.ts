@@ -65,3 +65,13 @@ test("the example environment passes every rule; removing a protection fails syn
   expect(fs.existsSync(outdir)).toBe(false);
   expect(fs.existsSync(`${outdir}.staging`)).toBe(false);
 });
+
+test("the pack runs on every stack of the blueprint", () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "bp-")) });
+  const { checks } = buildBlueprint(app, exampleConfig());
+  app.synth();
+  const stacksSeen = new Set(checks.findings.map((f) => f.path.split("/")[0]));
+  expect([...stacksSeen].sort()).toEqual(expect.arrayContaining(["core", "data"]));
+  expect(checks.findings.filter((f) => f.ruleId === "BP-STATE-1" && f.result === "COMPLIANT").length).toBeGreaterThanOrEqual(7);
+  expect(checks.findings.filter((f) => f.result === "NON_COMPLIANT")).toEqual([]);
+});
