@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * Prints the two performance figures of the blueprint from one run:
+ *  - synth time of every stack vs. a one-resource cdktf app (target ratio <= 1.5),
+ *  - wall time of the test suite (target <= 30 s on 2 cores).
+ * Each synth is a fresh `node` process on precompiled JS (the path `npm run synth`
+ * takes minus the CLI's fixed ~2 s), repeated; the median is reported.
+ */
+const { execFileSync, spawnSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeNode(args) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [...args(out)], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: path.join(out, "cdktf.out") }, encoding: "utf8" });
+    const t1 = process.hrtime.bigint();
+    if (r.status !== 0) throw new Error(`${args(out).join(" ")} failed: ${r.stderr}`);
+    times.push(Number(t1 - t0) / 1e9);
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  return median(times);
+}
+
+execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit", env });
+const blueprint = timeNode(() => ["dist/main.js"]);
+const baseline = timeNode((out) => ["scripts/bench/one-resource.js", path.join(out, "one")]);
+
+const stacksDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-count-"));
+spawnSync(process.execPath, ["dist/main.js"], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: stacksDir + "/o" } });
+let resources = 0;
+const stackIds = fs.readdirSync(path.join(stacksDir, "o", "stacks"));
+for (const id of stackIds) {
+  const j = JSON.parse(fs.readFileSync(path.join(stacksDir, "o", "stacks", id, "cdk.tf.json"), "utf8"));
+  for (const byName of Object.values(j.resource ?? {})) resources += Object.keys(byName).length;
+}
+
+const t0 = Date.now();
+const jest = spawnSync("npx", ["jest", "--ci", "--silent"], { cwd: ROOT, env, encoding: "utf8" });
+const testSeconds = (Date.now() - t0) / 1000;
+const summary = (jest.stderr.match(/Tests:.*$/m) ?? ["Tests: ?"])[0];
+
+const ratio = blueprint / baseline;
+console.log(`synth, all ${stackIds.length} stacks (${resources} resources): ${blueprint.toFixed(2)} s (median of ${RUNS})`);
+console.log(`synth, one-resource cdktf app:        ${baseline.toFixed(2)} s (median of ${RUNS})`);
+console.log(`synth ratio:                          ${ratio.toFixed(2)} (target <= 1.5) ${ratio <= 1.5 ? "OK" : "OVER"}`);
+console.log(`test suite wall time (jest):          ${testSeconds.toFixed(1)} s (target <= 30 s on ${os.cpus().length} cores) ${testSeconds <= 30 ? "OK" : "OVER"}; ${summary}`);
+process.exit(jest.status === 0 ? 0 : 1);
