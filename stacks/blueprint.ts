@@ -2,11 +2,13 @@ import { App, Aspects, TerraformStack } from "cdktf";
 import { BlueprintConfig } from "../config";
 import { CoreStack } from "./core-stack";
 import { DataStack } from "./data-stack";
+import { EdgeStack } from "./edge-stack";
 import { BlueprintChecks } from "../policies/pack";
 
 export interface Blueprint {
   readonly core: CoreStack;
   readonly data: DataStack;
+  readonly edge: EdgeStack;
   /** The policy pack applied to every stack; its findings are read by tests. */
   readonly checks: BlueprintChecks;
 }
@@ -15,8 +17,9 @@ export interface Blueprint {
 export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const core = new CoreStack(app, "core", { config });
   const data = new DataStack(app, "data", { config, core });
+  const edge = new EdgeStack(app, "edge", { config, core });
   const checks = new BlueprintChecks();
   // cdktf runs aspects from each stack down, so an aspect on the App would never run.
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(checks);
-  return { core, data, checks };
+  return { core, data, edge, checks };
 }

@@ -1,5 +1,6 @@
 import { ALL_RULES } from "../../policies/rules";
 import { ResourceView } from "../../policies/rule";
+import { CLOUDFLARE_RULE_EXAMPLES } from "../../policies/rules/cloudflare";
 
 const view = (type: string, attributes: Record<string, any>): ResourceView => ({ type, attributes });
 const kv = { purge_protection_enabled: true, soft_delete_retention_days: 90, rbac_authorization_enabled: true, network_acls: { default_action: "Deny" } };
@@ -25,6 +26,7 @@ const vmss = {
 
 // rule ID -> [compliant view, non-compliant view]
 const cases: Record<string, [ResourceView, ResourceView]> = {
+  ...CLOUDFLARE_RULE_EXAMPLES,
   "BP-KV-1": [view("azurerm_key_vault", kv), view("azurerm_key_vault", { ...kv, purge_protection_enabled: false })],
   "BP-KV-2": [view("azurerm_key_vault", kv), view("azurerm_key_vault", { ...kv, rbac_authorization_enabled: undefined })],
   "BP-KV-3": [view("azurerm_key_vault", kv), view("azurerm_key_vault", { ...kv, network_acls: { default_action: "Allow" } })],

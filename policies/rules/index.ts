@@ -19,6 +19,7 @@ import { vmEncryptionAtHost } from "./vm-encryption-at-host";
 import { vmNoPublicIp } from "./vm-no-public-ip";
 import { vmNoSecretInCustomData } from "./vm-no-secret-in-custom-data";
 import { vmssZoneResilient } from "./vmss-zone-resilient";
+import { CLOUDFLARE_RULES } from "./cloudflare";
 
 /** Every rule of the pack; a new rule file is listed here. */
 export const ALL_RULES: readonly PolicyRule[] = [
@@ -42,4 +43,5 @@ export const ALL_RULES: readonly PolicyRule[] = [
   vmNoPublicIp,
   vmNoSecretInCustomData,
   vmssZoneResilient,
+  ...CLOUDFLARE_RULES,
 ];
