@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
@@ -67,7 +66,8 @@ export class ArchiverVm extends Construct {
       identity: { type: "UserAssigned", identityIds: [props.identityId] },
       sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
       osDisk: { caching: "ReadWrite", storageAccountType: "Premium_LRS", diskSizeGb: 64 },
-      customData: Fn.base64encode(props.cloudInit),
+      // Encoded here, not with Terraform's base64encode: shell `${VAR}` in the scripts must not be read as interpolation.
+      customData: Buffer.from(props.cloudInit, "utf8").toString("base64"),
       bootDiagnostics: {},
       tags: props.tags,
     });

@@ -1,9 +1,5 @@
 import { BlueprintConfig, KNOWN_VM_SKUS, SIZE_PRESETS } from "../../config";
-
-/** PHP-FPM workers for a VM: memory left after the OS, nginx and opcache, at ~96 MiB per worker. */
-export function phpWorkersFor(memoryGiB: number): number {
-  return Math.max(8, Math.floor((memoryGiB * 1024 - 1536) / 96));
-}
+import { ARCHIVER_DB_CONNECTIONS, dbConnectionsPerFrontend, fpmMaxChildrenFor } from "../cloud-init";
 
 /** Concrete sizes after applying the preset and the config's overrides. */
 export interface ResolvedSizing {
@@ -18,12 +14,10 @@ export interface ResolvedSizing {
   readonly mysqlIops: number;
   /** `pm.max_children` of each frontend's PHP-FPM pool. */
   readonly phpWorkersPerFrontend: number;
-  /** MySQL `max_connections`: every worker of every possible frontend in both regions, plus the archiver and headroom. */
+  /** MySQL `max_connections`: every connection every possible frontend in both regions can open, plus the archiver and headroom. */
   readonly mysqlMaxConnections: number;
 }
 
-/** Archiver: 3 concurrent archivers x 3 concurrent requests (Matomo defaults) plus console jobs. */
-const ARCHIVER_CONNECTIONS = 20;
 /** Admin sessions, monitoring, replication. */
 const HEADROOM_CONNECTIONS = 50;
 
@@ -32,7 +26,7 @@ export function resolveSizing(config: BlueprintConfig): ResolvedSizing {
   const frontendVmSku = config.frontends.vmSku ?? preset.frontendVmSku;
   const frontendMemoryGiB = KNOWN_VM_SKUS[frontendVmSku]?.memoryGiB ?? preset.frontendMemoryGiB;
   const maxInstances = config.frontends.maxInstances ?? preset.maxInstances;
-  const phpWorkersPerFrontend = phpWorkersFor(frontendMemoryGiB);
+  const phpWorkersPerFrontend = fpmMaxChildrenFor(frontendMemoryGiB);
   return {
     frontendVmSku,
     frontendMemoryGiB,
@@ -44,6 +38,6 @@ export function resolveSizing(config: BlueprintConfig): ResolvedSizing {
     mysqlStorageGiB: config.mysql.storageGiB ?? preset.mysqlStorageGiB,
     mysqlIops: config.mysql.iops ?? preset.mysqlIops,
     phpWorkersPerFrontend,
-    mysqlMaxConnections: 2 * maxInstances * phpWorkersPerFrontend + ARCHIVER_CONNECTIONS + HEADROOM_CONNECTIONS,
+    mysqlMaxConnections: 2 * maxInstances * dbConnectionsPerFrontend(phpWorkersPerFrontend) + ARCHIVER_DB_CONNECTIONS + HEADROOM_CONNECTIONS,
   };
 }

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
 import { MonitorAutoscaleSetting, MonitorAutoscaleSettingProfileRule } from "@cdktf/provider-azurerm/lib/monitor-autoscale-setting";
 
@@ -107,7 +106,8 @@ export class FrontendScaleSet extends Construct {
           loadBalancerBackendAddressPoolIds: [props.backendPoolId],
         }],
       }],
-      customData: Fn.base64encode(props.cloudInit),
+      // Encoded here, not with Terraform's base64encode: shell `${VAR}` in the scripts must not be read as interpolation.
+      customData: Buffer.from(props.cloudInit, "utf8").toString("base64"),
       bootDiagnostics: {},
       scaleIn: { rule: "Default", forceDeletionEnabled: false },
       tags: props.tags,

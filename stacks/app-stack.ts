@@ -1,0 +1,133 @@
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { BlueprintStack, BlueprintStackProps } from "./base-stack";
+import { CoreStack, RegionKey } from "./core-stack";
+import { DataStack } from "./data-stack";
+import { RegionalLoadBalancer } from "../modules/frontend/regional-load-balancer";
+import { FrontendScaleSet } from "../modules/frontend/frontend-scale-set";
+import { ArchiverVm } from "../modules/archiver/archiver-vm";
+import { CRON_JOBS, DEFAULT_HEALTH_PATH, MatomoHostSettings, renderArchiverCloudInit, renderFrontendCloudInit } from "../modules/cloud-init";
+import { resolveSizing } from "../modules/common/sizing";
+import { suppressRule } from "../policies/suppressions";
+
+export interface AppStackProps extends BlueprintStackProps {
+  readonly region: RegionKey;
+  readonly core: CoreStack;
+  readonly data: DataStack;
+  /** Stacks that must be applied first although nothing here refers to them (the edge stack writes the origin certificate the VMs fetch). */
+  readonly after?: readonly TerraformStack[];
+}
+
+/** Seconds between copies of the shared set to the other region, from the archiver's cron. */
+export function shareSyncIntervalSeconds(): number {
+  const job = CRON_JOBS.find((j) => j.name === "share-sync");
+  const minutes = job ? /^\*\/(\d+) /.exec(job.schedule)?.[1] : undefined;
+  if (!minutes) throw new Error("share-sync cron must run every N minutes ('*/N * * * *')");
+  return Number(minutes) * 60;
+}
+
+/**
+ * One region's Matomo compute: the regional load balancer, the frontend
+ * scale set with autoscale, and in the primary region the archiver. This is
+ * the stack that changes with Matomo upgrades and sizing, one region at a time.
+ */
+export class AppStack extends BlueprintStack {
+  readonly loadBalancer: RegionalLoadBalancer;
+  readonly frontends: FrontendScaleSet;
+  readonly archiver?: ArchiverVm;
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+    const { config, naming, tags } = this;
+    const { core, data } = props;
+    for (const stack of props.after ?? []) this.addDependency(stack);
+    const region = config.regions[props.region];
+    const network = core.networks[props.region];
+    const isPrimary = props.region === "primary";
+    const sizing = resolveSizing(config);
+    const rg = network.resourceGroup.name;
+    const workspaceId = core.logAnalytics.workspace.id;
+    const maxInstances = sizing.maxInstances;
+
+    this.loadBalancer = new RegionalLoadBalancer(this, "LoadBalancer", {
+      name: naming.regional(region, "lb"),
+      location: region.location,
+      resourceGroupName: rg,
+      inboundPublicIpId: network.inboundPublicIp.id,
+      egressPublicIpId: network.egressPublicIp.id,
+      healthPath: DEFAULT_HEALTH_PATH,
+      maxEgressVms: maxInstances + (isPrimary ? 1 : 0),
+      withArchiverPool: isPrimary,
+      logAnalyticsWorkspaceId: workspaceId,
+      tags,
+    });
+
+    // After a promotion the replica is the writable server for every region.
+    const dbHost = config.mysql.promoteReplica ? `${naming.mysqlReplica}.mysql.database.azure.com` : naming.mysqlHost;
+    const share = data.shares[props.region];
+    const host: MatomoHostSettings = {
+      matomoVersion: config.matomo.version,
+      publicHostname: config.hostname,
+      trustedHosts: config.matomo.extraTrustedHosts,
+      keyVaultName: naming.keyVault,
+      database: { host: dbHost },
+      share: { host: share.host, exportPath: share.exportPath },
+      php: { fpmMaxChildren: sizing.phpWorkersPerFrontend },
+      timezone: config.matomo.timezone,
+      healthPath: DEFAULT_HEALTH_PATH,
+    };
+
+    this.frontends = new FrontendScaleSet(this, "Frontends", {
+      name: naming.regional(region, "web-vmss"),
+      location: region.location,
+      resourceGroupName: rg,
+      vmSku: sizing.frontendVmSku,
+      zones: region.zones,
+      minInstances: isPrimary ? sizing.primaryMinInstances : sizing.secondaryMinInstances,
+      maxInstances,
+      scaleOutCpuPercent: config.frontends.scaleOutCpuPercent,
+      scaleInCpuPercent: config.frontends.scaleInCpuPercent,
+      subnetId: network.subnets.frontends.id,
+      backendPoolId: this.loadBalancer.frontendPool.id,
+      identityId: core.frontendIdentities[props.region].identity.id,
+      adminUsername: config.admin.username,
+      sshPublicKey: config.admin.sshPublicKey,
+      cloudInit: renderFrontendCloudInit(host),
+      healthPath: DEFAULT_HEALTH_PATH,
+      encryptionAtHost: config.compute.encryptionAtHost,
+      tags,
+    });
+
+    if (isPrimary) {
+      const secondaryShare = data.shares.secondary;
+      this.archiver = new ArchiverVm(this, "Archiver", {
+        name: naming.regional(region, "archiver"),
+        location: region.location,
+        resourceGroupName: rg,
+        vmSku: sizing.archiverVmSku,
+        zone: config.mysql.primaryZone,
+        subnetId: network.subnets.archiver.id,
+        egressPoolId: this.loadBalancer.archiverPool!.id,
+        identityId: core.archiverIdentity.identity.id,
+        adminUsername: config.admin.username,
+        sshPublicKey: config.admin.sshPublicKey,
+        cloudInit: renderArchiverCloudInit({
+          ...host,
+          php: { fpmMaxChildren: sizing.phpWorkersPerFrontend },
+          replicaShares: [{ host: secondaryShare.host, exportPath: secondaryShare.exportPath }],
+          superUser: { login: config.matomo.superUserLogin, email: config.matomo.superUserEmail },
+          site: { name: config.matomo.siteName, url: config.matomo.siteUrl },
+        }),
+        encryptionAtHost: config.compute.encryptionAtHost,
+        // Read by `npm run report`: the shared-files RPO of the secondary region.
+        tags: { ...tags, "matomo-shared-sync-seconds": String(shareSyncIntervalSeconds()) },
+      });
+    }
+
+    if (!config.compute.encryptionAtHost) {
+      const reason = "compute.encryptionAtHost = false in the environment config: the subscription lacks the EncryptionAtHost feature";
+      suppressRule(this.frontends.scaleSet, "BP-VM-2", reason);
+      if (this.archiver) suppressRule(this.archiver.vm, "BP-VM-2", reason);
+    }
+  }
+}
