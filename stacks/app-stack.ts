@@ -14,7 +14,11 @@ export interface AppStackProps extends BlueprintStackProps {
   readonly region: RegionKey;
   readonly core: CoreStack;
   readonly data: DataStack;
-  /** Stacks that must be applied first although nothing here refers to them (the edge stack writes the origin certificate the VMs fetch). */
+  /**
+   * Stacks that must be applied first although nothing here refers to them by
+   * token: VMs need the database, shares and secrets (data) and the origin
+   * certificate (edge) at first boot.
+   */
   readonly after?: readonly TerraformStack[];
 }
 

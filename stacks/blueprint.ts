@@ -25,7 +25,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const apps = Object.fromEntries(
     REGION_KEYS.map((region) => [
       region,
-      new AppStack(app, `app-${config.regions[region].shortName}`, { config, region, core, data, after: [edge] }),
+      new AppStack(app, `app-${config.regions[region].shortName}`, { config, region, core, data, after: [data, edge] }),
     ]),
   ) as Record<RegionKey, AppStack>;
   const checks = new BlueprintChecks();
