@@ -192,9 +192,22 @@ export const configSchema = z
           .describe("Public CIDRs of the CI runners that write secrets; empty = only the VNets (self-hosted runner)."),
       })
       .prefault({}),
-    alerts: z.object({
-      email: z.string().regex(EMAIL, "must be an e-mail address").describe("Where alerts go (Azure action group)."),
-    }),
+    alerts: z
+      .object({
+        email: z.string().regex(EMAIL, "must be an e-mail address").describe("Where alerts go (Azure action group and Cloudflare notifications)."),
+        mysqlCpuPercent: z.number().int().min(50).max(100).default(80).describe("MySQL average CPU over 15 min that alerts."),
+        mysqlStoragePercent: z.number().int().min(50).max(95).default(85).describe("MySQL storage used that alerts (auto-grow is on, so this warns about cost and growth)."),
+        mysqlConnectionsPercent: z.number().int().min(50).max(100).default(80).describe("Active connections, as % of max_connections, that alert."),
+        replicationLagSeconds: z.number().int().min(30).max(3600).default(300).describe("Replica lag that alerts: it is the data lost if the primary region is lost now."),
+        frontendCpuPercent: z.number().int().min(50).max(100).default(85).describe("Scale-set average CPU over 15 min that alerts (autoscale should have acted before)."),
+        archiveStaleHours: z
+          .number()
+          .int()
+          .min(2, "must be at least 2: archiving runs hourly, one missed run is not yet an incident")
+          .max(6, "must be at most 6 (Azure log alerts look back at most PT6H below a day)")
+          .default(3)
+          .describe("Hours without a successful hourly core:archive before alerting."),
+      }),
     tags: z
       .record(z.string().regex(/^[^<>%&\\?/]{1,512}$/, "tag names may not contain < > % & \\ ? /"), z.string().max(256))
       .default({})

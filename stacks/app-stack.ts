@@ -9,6 +9,9 @@ import { ArchiverVm } from "../modules/archiver/archiver-vm";
 import { CRON_JOBS, DEFAULT_HEALTH_PATH, MatomoHostSettings, renderArchiverCloudInit, renderFrontendCloudInit } from "../modules/cloud-init";
 import { resolveSizing } from "../modules/common/sizing";
 import { suppressRule } from "../policies/suppressions";
+import { MetricAlerts } from "../modules/monitoring/alerts";
+import { ArchiveHeartbeat } from "../modules/monitoring/archive-heartbeat";
+import { SYSLOG_TAGS } from "../modules/cloud-init";
 
 export interface AppStackProps extends BlueprintStackProps {
   readonly region: RegionKey;
@@ -125,6 +128,44 @@ export class AppStack extends BlueprintStack {
         encryptionAtHost: config.compute.encryptionAtHost,
         // Read by `npm run report`: the shared-files RPO of the secondary region.
         tags: { ...tags, "matomo-shared-sync-seconds": String(shareSyncIntervalSeconds()) },
+      });
+    }
+
+    const actionGroupId = core.alerts.actionGroup.id;
+    const vmssNs = "Microsoft.Compute/virtualMachineScaleSets";
+    new MetricAlerts(this, "FrontendAlerts", {
+      namePrefix: naming.regional(region, "web"),
+      resourceGroupName: rg,
+      scope: this.frontends.scaleSet.id,
+      actionGroupId,
+      tags,
+      alerts: [
+        { key: "cpu", description: `Frontend CPU above ${config.alerts.frontendCpuPercent}% for 15 min although autoscale allows ${maxInstances} instances: raise frontends.maxInstances or the size.`, metricNamespace: vmssNs, metricName: "Percentage CPU", aggregation: "Average", operator: "GreaterThan", threshold: config.alerts.frontendCpuPercent, severity: 2, windowSize: "PT15M" },
+        { key: "unhealthy", description: "A frontend instance is unavailable; automatic repair replaces it after the grace period.", metricNamespace: vmssNs, metricName: "VmAvailabilityMetric", aggregation: "Minimum", operator: "LessThan", threshold: 1, severity: 2, windowSize: "PT15M" },
+      ],
+    });
+    new MetricAlerts(this, "LoadBalancerAlerts", {
+      namePrefix: naming.regional(region, "lb"),
+      resourceGroupName: rg,
+      scope: this.loadBalancer.lb.id,
+      actionGroupId,
+      tags,
+      alerts: [
+        { key: "probe-health", description: "Fewer than all frontends pass the /healthz probe; below half, Cloudflare will fail this region over.", metricNamespace: "Microsoft.Network/loadBalancers", metricName: "DipAvailability", aggregation: "Average", operator: "LessThan", threshold: 100, severity: 2, windowSize: "PT5M" },
+      ],
+    });
+    if (this.archiver) {
+      new ArchiveHeartbeat(this, "ArchiveHeartbeat", {
+        namePrefix: naming.regional(region, "archiver"),
+        location: region.location,
+        resourceGroupName: rg,
+        virtualMachineId: this.archiver.vm.id,
+        identityId: core.archiverIdentity.identity.id,
+        logAnalyticsWorkspaceId: workspaceId,
+        heartbeatTag: SYSLOG_TAGS.archiveHeartbeat,
+        staleHours: config.alerts.archiveStaleHours,
+        actionGroupId,
+        tags,
       });
     }
 

@@ -9,6 +9,7 @@ import { LogAnalytics } from "../modules/monitoring/log-analytics";
 import { SecretsVault } from "../modules/key-vault/key-vault";
 import { WorkloadIdentity } from "../modules/identity/workload-identity";
 import { Diagnostics } from "../modules/common/diagnostics";
+import { AlertActionGroup } from "../modules/monitoring/alerts";
 
 export type RegionKey = "primary" | "secondary";
 export const REGION_KEYS: readonly RegionKey[] = ["primary", "secondary"];
@@ -29,6 +30,8 @@ export class CoreStack extends BlueprintStack {
   readonly archiverIdentity: WorkloadIdentity;
   /** Resource group for global and primary-only shared resources. */
   readonly sharedResourceGroup: ResourceGroup;
+  /** Where every Azure alert of the environment goes. */
+  readonly alerts: AlertActionGroup;
 
   constructor(scope: Construct, id: string, props: BlueprintStackProps) {
     super(scope, id, props);
@@ -83,6 +86,10 @@ export class CoreStack extends BlueprintStack {
       secondary: identity("FrontendIdentity-secondary", naming.regional(config.regions.secondary, "frontend-id"), config.regions.secondary.location, this.networks.secondary.resourceGroup.name),
     };
     this.archiverIdentity = identity("ArchiverIdentity", naming.regional(primary, "archiver-id"), primary.location, this.networks.primary.resourceGroup.name);
+
+    this.alerts = new AlertActionGroup(this, "AlertActionGroup", {
+      name: naming.global("alerts-ag"), resourceGroupName: sharedRg, email: config.alerts.email, tags,
+    });
 
     new Diagnostics(this, "LogAnalyticsDiagnostics", { targetResourceId: workspaceId, logAnalyticsWorkspaceId: workspaceId, logCategoryGroup: "audit" });
   }

@@ -18,6 +18,7 @@ import { ZoneTls } from "../modules/edge/zone-tls";
 import { OriginCertificate } from "../modules/edge/origin-certificate";
 import { CloudflareOriginFirewall } from "../modules/edge/origin-firewall";
 import { EdgeRules } from "../modules/edge/edge-rules";
+import { PoolHealthNotification } from "../modules/edge/pool-health-notification";
 
 export interface EdgeStackProps extends BlueprintStackProps {
   readonly core: CoreStack;
@@ -44,6 +45,8 @@ export class EdgeStack extends BlueprintStack {
   /** The Cloudflare-only HTTPS allow rule on each region's frontend NSG. */
   readonly originFirewall: Readonly<Record<RegionKey, NetworkSecurityRule>>;
   readonly rules: EdgeRules;
+  /** E-mail when a pool's health changes (a failover starts or ends). */
+  readonly poolHealthNotification: PoolHealthNotification;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -93,6 +96,13 @@ export class EdgeStack extends BlueprintStack {
         secondary: config.regions.secondary.cloudflareCheckRegions,
       },
     }).loadBalancer;
+
+    this.poolHealthNotification = new PoolHealthNotification(this, "PoolHealthNotification", {
+      accountId: cf.accountId,
+      name: `${naming.prefix} pool health`,
+      poolIds: REGION_KEYS.map((k) => this.pools[k].id),
+      email: config.alerts.email,
+    });
 
     this.zoneTls = new ZoneTls(this, "ZoneTls", { zoneId: cf.zoneId });
 
