@@ -90,8 +90,8 @@ const mysqlSchema = z
     maintenanceWindow: z
       .object({
         dayOfWeek: z.number().int().min(0).max(6).default(0).describe("0 = Sunday."),
-        startHour: z.number().int().min(0).max(23).default(2),
-        startMinute: z.number().int().min(0).max(59).default(0),
+        startHour: z.number().int().min(0).max(23).default(2).describe("Hour (UTC) the window starts."),
+        startMinute: z.number().int().min(0).max(59).default(0).describe("Minute the window starts."),
       })
       .prefault({})
       .describe("Custom maintenance window (UTC)."),
@@ -140,9 +140,9 @@ const backendSchema = z
     z.object({ type: z.literal("local") }),
     z.object({
       type: z.literal("azurerm"),
-      resourceGroupName: z.string().min(1),
-      storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lower-case letters and digits"),
-      containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid blob container name"),
+      resourceGroupName: z.string().min(1).describe("Resource group of the state storage account (scripts/bootstrap-state.sh)."),
+      storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lower-case letters and digits").describe("State storage account."),
+      containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid blob container name").describe("Blob container; keys are `<environment>/<stack>.tfstate`."),
     }),
   ])
   .default({ type: "local" })
@@ -181,7 +181,7 @@ export const configSchema = z
       })
       .prefault({}),
     admin: z.object({
-      username: z.string().regex(/^[a-z_][a-z0-9_-]{2,31}$/, "must be a Linux user name").refine((u) => !["root", "admin", "administrator"].includes(u), "is reserved by Azure; choose another").default("matomoadmin"),
+      username: z.string().regex(/^[a-z_][a-z0-9_-]{2,31}$/, "must be a Linux user name").refine((u) => !["root", "admin", "administrator"].includes(u), "is reserved by Azure; choose another").default("matomoadmin").describe("Linux admin user on every VM (key-only login)."),
       sshPublicKey: z.string().regex(SSH_PUBLIC_KEY, "must be one OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa); passwords are never used").describe("SSH public key for break-glass access from inside the VNet."),
     }),
     keyVault: z
