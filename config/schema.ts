@@ -12,7 +12,7 @@ const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CF_ID = /^[0-9a-f]{32}$/;
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const MATOMO_VERSION = /^[45]\.\d{1,2}\.\d{1,2}$/;
+const MATOMO_VERSION = /^5\.\d{1,2}\.\d{1,2}$/;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]{40,}={0,2}( \S+)?$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -161,7 +161,7 @@ export const configSchema = z
     hostname: z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'analytics.example.com'").describe("Public host name of Matomo (proxied by Cloudflare)."),
     cloudflare: cloudflareSchema,
     matomo: z.object({
-      version: z.string().regex(MATOMO_VERSION, "must be a Matomo release like '5.10.0' (no 'v', no pre-release suffix)").describe("Pinned Matomo release from builds.matomo.org."),
+      version: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release like '5.10.0' (no 'v', no pre-release suffix); the VM provisioning supports Matomo 5 only").describe("Pinned Matomo release from builds.matomo.org."),
       superUserLogin: z.string().regex(/^[A-Za-z0-9_.@-]{3,100}$/).default("superuser").describe("Login of the first Super User (its password is generated into Key Vault)."),
       superUserEmail: z.string().regex(EMAIL, "must be an e-mail address").describe("E-mail of the first Super User."),
       siteName: z.string().min(1).max(90).default("Website").describe("Name of the first tracked site."),

@@ -99,3 +99,7 @@ describe("the shipped environments are valid", () => {
     expect(c.keyVault.allowedCidrs).toEqual([]);
   });
 });
+
+test("Matomo 4 is refused: the provisioning supports Matomo 5 only", () => {
+  expect(() => parseConfig("old", { ...base(), matomo: { ...base().matomo, version: "4.16.1" } })).toThrow(/matomo\.version: must be a Matomo 5 release/);
+});

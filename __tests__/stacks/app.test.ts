@@ -122,3 +122,14 @@ describe("encryption at host off", () => {
     expect(suppressed[0].reason).toMatch(/compute\.encryptionAtHost = false/);
   });
 });
+
+describe("health contract between the edge and the frontends", () => {
+  test("the Cloudflare monitor, the LB probe and the health extension check the same endpoint", () => {
+    const monitor = byPath(stacks.edge, "cloudflare_load_balancer_monitor", "HealthMonitor/Resource");
+    expect(monitor).toMatchObject({ type: "https", port: 443, path: "/healthz", expected_codes: "200", expected_body: "ok", allow_insecure: false });
+    const probe = byPath(stacks["app-weu"], "azurerm_lb_probe", "LoadBalancer/HealthProbe");
+    expect([probe.port, probe.request_path]).toEqual([monitor.port, monitor.path]);
+    const ci = decode(byPath(stacks["app-weu"], "azurerm_linux_virtual_machine_scale_set", "Frontends/Resource").custom_data);
+    expect(ci).toContain("location = /healthz");
+  });
+});

@@ -37,6 +37,8 @@ export class OriginHealthMonitor extends Construct {
       path: props.path ?? "/healthz",
       header: { Host: [props.hostname] },
       expectedCodes: "200",
+      // The health endpoint answers exactly "ok"; a 200 from anything else (a proxy page) is not health.
+      expectedBody: "ok",
       followRedirects: false,
       allowInsecure: false,
       probeZone: props.probeZone,

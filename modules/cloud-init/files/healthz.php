@@ -1,0 +1,83 @@
+<?php
+/**
+ * Health endpoint for the Azure load-balancer probe, the scale set's
+ * application-health extension and the Cloudflare monitor. Served from its own
+ * PHP-FPM pool, outside the Matomo tree. 200 "ok" only when
+ *   - provisioning completed in this boot (ready marker on tmpfs),
+ *   - this region's share is mounted and the shared config.ini.php exists,
+ *   - MySQL accepts a TLS login within 2 seconds.
+ * Otherwise 503 "unavailable"; the reason goes to the PHP-FPM log only.
+ * The environment overrides below exist for tests: PHP-FPM clears the
+ * environment, so production always uses the defaults.
+ */
+
+declare(strict_types=1);
+
+header('Content-Type: text/plain; charset=utf-8');
+header('Cache-Control: no-store');
+
+/** Seconds allowed for the MySQL connection. */
+const DB_CONNECT_TIMEOUT = 2;
+
+function setting(string $name, string $default): string
+{
+    $value = getenv($name);
+    return ($value === false || $value === '') ? $default : $value;
+}
+
+function unhealthy(string $check, string $detail): void
+{
+    error_log("matomo-health: {$check} check failed: {$detail}");
+    http_response_code(503);
+    echo "unavailable\n";
+    exit(0);
+}
+
+$readyFile = setting('MATOMO_HEALTH_READY_FILE', '{{READY_FILE}}');
+$shareMarker = setting('MATOMO_HEALTH_SHARE_MARKER', '{{SHARE_MARKER}}');
+$sharedConfig = setting('MATOMO_HEALTH_SHARED_CONFIG', '{{SHARED_CONFIG}}');
+$commonConfig = setting('MATOMO_HEALTH_COMMON_CONFIG', '{{COMMON_CONFIG}}');
+
+if (!in_array($_SERVER['REQUEST_METHOD'] ?? 'GET', ['GET', 'HEAD'], true)) {
+    http_response_code(405);
+    exit(0);
+}
+if (!is_file($readyFile)) {
+    unhealthy('provisioning', "{$readyFile} missing");
+}
+if (!is_readable($shareMarker) || @file_get_contents($shareMarker, false, null, 0, 64) === '') {
+    unhealthy('share', "{$shareMarker} not readable");
+}
+if (!is_readable($sharedConfig)) {
+    unhealthy('config', "{$sharedConfig} not readable (archiver has not installed or synced yet)");
+}
+
+$ini = @parse_ini_file($commonConfig, true);
+$db = is_array($ini) ? ($ini['database'] ?? null) : null;
+if (!is_array($db) || empty($db['host']) || empty($db['username']) || empty($db['dbname'])) {
+    unhealthy('config', "{$commonConfig} unreadable or without [database]");
+}
+
+if (!extension_loaded('pdo_mysql')) {
+    unhealthy('database', 'the pdo_mysql extension is not loaded');
+}
+$options = [
+    PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION,
+    PDO::ATTR_TIMEOUT => DB_CONNECT_TIMEOUT,
+];
+if (!empty($db['enable_ssl'])) {
+    $options[PDO::MYSQL_ATTR_SSL_CA] = (string) ($db['ssl_ca'] ?? '');
+    if (defined('PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT')) {
+        $options[PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT] = true;
+    }
+}
+try {
+    $dsn = sprintf('mysql:host=%s;port=%d;dbname=%s', $db['host'], (int) ($db['port'] ?? 3306), $db['dbname']);
+    $pdo = new PDO($dsn, (string) $db['username'], (string) ($db['password'] ?? ''), $options);
+    $pdo->query('SELECT 1');
+} catch (Throwable $e) {
+    unhealthy('database', $e->getMessage());
+}
+
+http_response_code(200);
+echo "ok\n";
