@@ -3,7 +3,7 @@ const { App, TerraformStack } = require("cdktf");
 const { AzurermProvider } = require("@cdktf/provider-azurerm/lib/provider");
 const { ResourceGroup } = require("@cdktf/provider-azurerm/lib/resource-group");
 
-const app = new App({ outdir: process.argv[2] });
+const app = new App({ outdir: process.argv[2] ?? process.env.CDKTF_OUTDIR ?? "cdktf.out" });
 const stack = new TerraformStack(app, "one");
 new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: "00000000-0000-0000-0000-000000000000" });
 new ResourceGroup(stack, "rg", { name: "rg", location: "westeurope" });
