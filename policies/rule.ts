@@ -36,3 +36,20 @@ export function block(value: unknown): Record<string, any> | undefined {
 }
 
 export const check = (ok: boolean): RuleResult => (ok ? "COMPLIANT" : "NON_COMPLIANT");
+
+/** Sources treated as "anyone on the Internet" in NSG rules. */
+export const INTERNET_SOURCES = ["*", "internet", "any", "0.0.0.0", "0.0.0.0/0", "::/0"];
+
+/** The known (not plan-time) sources and destination port ranges of an NSG rule. */
+export function nsgRuleEndpoints(a: Record<string, any>): { sources: string[]; ports: string[] } {
+  const list = (one: unknown, many: unknown) =>
+    [one, ...(Array.isArray(many) ? many : [])].filter((v): v is string => typeof v === "string" && !isUnresolved(v));
+  return { sources: list(a.source_address_prefix, a.source_address_prefixes), ports: list(a.destination_port_range, a.destination_port_ranges) };
+}
+
+/** Whether an NSG port range (`*`, `443`, `20-25`) includes `port`. */
+export function portRangeCovers(range: string, port: number): boolean {
+  if (range === "*") return true;
+  const [lo, hi] = range.split("-").map(Number);
+  return port >= lo && port <= (hi ?? lo);
+}

@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
+import { hardenedLinuxVm, LinuxVmBaseProps } from "../common/linux-vm-defaults";
 
-export interface ArchiverVmProps {
+export interface ArchiverVmProps extends LinuxVmBaseProps {
   readonly name: string;
   readonly location: string;
   readonly resourceGroupName: string;
@@ -13,13 +14,6 @@ export interface ArchiverVmProps {
   readonly subnetId: string;
   /** Egress-only load-balancer pool (no inbound rule points at it). */
   readonly egressPoolId: string;
-  readonly identityId: string;
-  readonly adminUsername: string;
-  readonly sshPublicKey: string;
-  /** `#cloud-config` YAML (no secrets). */
-  readonly cloudInit: string;
-  /** @default true */
-  readonly encryptionAtHost?: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -55,20 +49,8 @@ export class ArchiverVm extends Construct {
       size: props.vmSku,
       zone: props.zone,
       networkInterfaceIds: [nic.id],
-      adminUsername: props.adminUsername,
-      adminSshKey: [{ username: props.adminUsername, publicKey: props.sshPublicKey }],
-      disablePasswordAuthentication: true,
-      provisionVmAgent: true,
+      ...hardenedLinuxVm(props),
       allowExtensionOperations: true,
-      encryptionAtHostEnabled: props.encryptionAtHost ?? true,
-      secureBootEnabled: true,
-      vtpmEnabled: true,
-      identity: { type: "UserAssigned", identityIds: [props.identityId] },
-      sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
-      osDisk: { caching: "ReadWrite", storageAccountType: "Premium_LRS", diskSizeGb: 64 },
-      // Encoded here, not with Terraform's base64encode: shell `${VAR}` in the scripts must not be read as interpolation.
-      customData: Buffer.from(props.cloudInit, "utf8").toString("base64"),
-      bootDiagnostics: {},
       tags: props.tags,
     });
   }

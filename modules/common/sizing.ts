@@ -1,17 +1,8 @@
-import { BlueprintConfig, KNOWN_VM_SKUS, SIZE_PRESETS } from "../../config";
+import { BlueprintConfig, KNOWN_VM_SKUS, SIZE_PRESETS, SizePresetValues } from "../../config";
 import { ARCHIVER_DB_CONNECTIONS, dbConnectionsPerFrontend, fpmMaxChildrenFor } from "../cloud-init";
 
 /** Concrete sizes after applying the preset and the config's overrides. */
-export interface ResolvedSizing {
-  readonly frontendVmSku: string;
-  readonly frontendMemoryGiB: number;
-  readonly primaryMinInstances: number;
-  readonly secondaryMinInstances: number;
-  readonly maxInstances: number;
-  readonly archiverVmSku: string;
-  readonly mysqlSkuName: string;
-  readonly mysqlStorageGiB: number;
-  readonly mysqlIops: number;
+export interface ResolvedSizing extends Omit<SizePresetValues, "archiverMemoryGiB"> {
   /** `pm.max_children` of each frontend's PHP-FPM pool. */
   readonly phpWorkersPerFrontend: number;
   /** MySQL `max_connections`: every connection every possible frontend in both regions can open, plus the archiver and headroom. */

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
 import { MonitorAutoscaleSetting, MonitorAutoscaleSettingProfileRule } from "@cdktf/provider-azurerm/lib/monitor-autoscale-setting";
+import { hardenedLinuxVm, LinuxVmBaseProps } from "../common/linux-vm-defaults";
 
-export interface FrontendScaleSetProps {
+export interface FrontendScaleSetProps extends LinuxVmBaseProps {
   readonly name: string;
   readonly location: string;
   readonly resourceGroupName: string;
@@ -18,11 +19,6 @@ export interface FrontendScaleSetProps {
   readonly scaleInCpuPercent: number;
   readonly subnetId: string;
   readonly backendPoolId: string;
-  readonly identityId: string;
-  readonly adminUsername: string;
-  readonly sshPublicKey: string;
-  /** `#cloud-config` YAML (no secrets: VMs fetch those from Key Vault). */
-  readonly cloudInit: string;
   /** Health endpoint checked by the application-health extension. @default "/healthz" */
   readonly healthPath?: string;
   /**
@@ -30,8 +26,6 @@ export interface FrontendScaleSetProps {
    * @default "PT30M"
    */
   readonly repairGracePeriod?: string;
-  /** Encryption at host (needs the subscription feature `Microsoft.Compute/EncryptionAtHost`). @default true */
-  readonly encryptionAtHost?: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -85,16 +79,7 @@ export class FrontendScaleSet extends Construct {
         autoUpgradeMinorVersion: true,
         settings: JSON.stringify({ protocol: "https", port: 443, requestPath: healthPath, intervalInSeconds: 5, numberOfProbes: 2 }),
       }],
-      adminUsername: props.adminUsername,
-      adminSshKey: [{ username: props.adminUsername, publicKey: props.sshPublicKey }],
-      disablePasswordAuthentication: true,
-      provisionVmAgent: true,
-      encryptionAtHostEnabled: props.encryptionAtHost ?? true,
-      secureBootEnabled: true,
-      vtpmEnabled: true,
-      identity: { type: "UserAssigned", identityIds: [props.identityId] },
-      sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
-      osDisk: { caching: "ReadWrite", storageAccountType: "Premium_LRS", diskSizeGb: 64 },
+      ...hardenedLinuxVm(props),
       networkInterface: [{
         name: "nic",
         primary: true,
@@ -106,9 +91,6 @@ export class FrontendScaleSet extends Construct {
           loadBalancerBackendAddressPoolIds: [props.backendPoolId],
         }],
       }],
-      // Encoded here, not with Terraform's base64encode: shell `${VAR}` in the scripts must not be read as interpolation.
-      customData: Buffer.from(props.cloudInit, "utf8").toString("base64"),
-      bootDiagnostics: {},
       scaleIn: { rule: "Default", forceDeletionEnabled: false },
       tags: props.tags,
       // Autoscale owns the instance count.

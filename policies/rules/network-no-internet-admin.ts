@@ -1,13 +1,4 @@
-import { check, isUnresolved, PolicyRule } from "../rule";
-
-const INTERNET = ["*", "internet", "any", "0.0.0.0", "0.0.0.0/0", "::/0"];
-const ADMIN_PORTS = [22, 3389];
-
-function coversAdminPort(range: string): boolean {
-  if (range === "*") return true;
-  const [lo, hi] = range.split("-").map(Number);
-  return ADMIN_PORTS.some((p) => p >= lo && p <= (hi ?? lo));
-}
+import { check, INTERNET_SOURCES, nsgRuleEndpoints, PolicyRule, portRangeCovers } from "../rule";
 
 export const networkNoInternetAdmin: PolicyRule = {
   id: "BP-NET-1",
@@ -18,11 +9,8 @@ export const networkNoInternetAdmin: PolicyRule = {
   explanation: "VMs are managed from inside the VNet only (CKV_AZURE_9/10).",
   evaluate: ({ attributes: a }) => {
     if (a.direction !== "Inbound" || a.access !== "Allow") return "NOT_APPLICABLE";
-    const sources: string[] = [a.source_address_prefix, ...(Array.isArray(a.source_address_prefixes) ? a.source_address_prefixes : [])].filter(
-      (s) => typeof s === "string" && !isUnresolved(s),
-    );
-    const ports: string[] = [a.destination_port_range, ...(a.destination_port_ranges ?? [])].filter((p) => typeof p === "string");
-    const fromInternet = sources.some((s) => INTERNET.includes(s.toLowerCase()));
-    return check(!(fromInternet && ports.some(coversAdminPort)));
+    const { sources, ports } = nsgRuleEndpoints(a);
+    const fromInternet = sources.some((s) => INTERNET_SOURCES.includes(s.toLowerCase()));
+    return check(!(fromInternet && ports.some((p) => portRangeCovers(p, 22) || portRangeCovers(p, 3389))));
   },
 };

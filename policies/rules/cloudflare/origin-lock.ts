@@ -1,12 +1,4 @@
-import { check, isUnresolved, PolicyRule } from "../../rule";
-
-const INTERNET = ["*", "internet", "any", "0.0.0.0", "0.0.0.0/0", "::/0"];
-
-function coversHttps(range: string): boolean {
-  if (range === "*") return true;
-  const [lo, hi] = range.split("-").map(Number);
-  return 443 >= lo && 443 <= (hi ?? lo);
-}
+import { check, INTERNET_SOURCES, nsgRuleEndpoints, PolicyRule, portRangeCovers } from "../../rule";
 
 export const cloudflareOriginLock: PolicyRule = {
   id: "BP-CF-7",
@@ -17,13 +9,8 @@ export const cloudflareOriginLock: PolicyRule = {
   evaluate: ({ attributes: a }) => {
     if (a.direction !== "Inbound" || a.access !== "Allow") return "NOT_APPLICABLE";
     if (!["tcp", "*"].includes(String(a.protocol).toLowerCase())) return "NOT_APPLICABLE";
-    const ports: string[] = [a.destination_port_range, ...(Array.isArray(a.destination_port_ranges) ? a.destination_port_ranges : [])].filter(
-      (p) => typeof p === "string" && !isUnresolved(p),
-    );
-    if (!ports.some(coversHttps)) return "NOT_APPLICABLE";
-    const sources: string[] = [a.source_address_prefix, ...(Array.isArray(a.source_address_prefixes) ? a.source_address_prefixes : [])].filter(
-      (s) => typeof s === "string" && !isUnresolved(s),
-    );
-    return check(!sources.some((s) => INTERNET.includes(s.toLowerCase())));
+    const { sources, ports } = nsgRuleEndpoints(a);
+    if (!ports.some((p) => portRangeCovers(p, 443))) return "NOT_APPLICABLE";
+    return check(!sources.some((s) => INTERNET_SOURCES.includes(s.toLowerCase())));
   },
 };
