@@ -18,11 +18,25 @@ export function synthAll(config: BlueprintConfig): { dir: string; stacks: Record
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matomo-synth-"));
   const outdir = path.join(dir, "cdktf.out");
   synthesizeEnvironment(config, outdir);
+  return { dir: outdir, stacks: readStacks(outdir) };
+}
+
+function readStacks(outdir: string): Record<string, TfJson> {
   const stacks: Record<string, TfJson> = {};
   for (const id of fs.readdirSync(path.join(outdir, "stacks"))) {
     stacks[id] = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", id, "cdk.tf.json"), "utf8"));
   }
-  return { dir: outdir, stacks };
+  return stacks;
+}
+
+/**
+ * The example environment as `npm run synth` writes it, synthesized once per
+ * test run by the global setup (or here when a file runs on its own).
+ */
+export function exampleSynth(): { dir: string; stacks: Record<string, TfJson> } {
+  const dir = process.env.MATOMO_TEST_EXAMPLE_OUT;
+  if (dir && fs.existsSync(path.join(dir, "manifest.json"))) return { dir, stacks: readStacks(dir) };
+  return synthAll(exampleConfig());
 }
 
 /** All resources of one type in a stack, keyed by logical ID. */

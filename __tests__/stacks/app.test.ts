@@ -1,4 +1,4 @@
-import { byPath, exampleConfig, resourcesOf, synthAll, TfJson } from "../helpers";
+import { byPath, exampleConfig, resourcesOf, synthAll, TfJson, exampleSynth } from "../helpers";
 import { outboundPortsPerVm } from "../../modules/frontend/regional-load-balancer";
 import { App } from "cdktf";
 import * as fs from "fs";
@@ -9,7 +9,7 @@ import { buildBlueprint } from "../../stacks/blueprint";
 let stacks: Record<string, TfJson>;
 let manifest: any;
 beforeAll(() => {
-  const out = synthAll(exampleConfig());
+  const out = exampleSynth();
   stacks = out.stacks;
   manifest = JSON.parse(fs.readFileSync(path.join(out.dir, "manifest.json"), "utf8"));
 });

@@ -1,10 +1,10 @@
-import { exampleConfig, resourcesOf, synthAll, byPath, TfJson } from "../helpers";
+import { exampleConfig, resourcesOf, synthAll, byPath, TfJson, exampleSynth } from "../helpers";
 
 let core: TfJson;
 let data: TfJson;
 
 beforeAll(() => {
-  const { stacks } = synthAll(exampleConfig());
+  const { stacks } = exampleSynth();
   core = stacks.core;
   data = stacks.data;
 });

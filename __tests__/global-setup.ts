@@ -1,0 +1,16 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadEnvironment } from "../config";
+import { synthesizeEnvironment } from "../stacks/synthesize";
+
+/**
+ * Synthesizes the example environment once per test run; test files that only
+ * read it share this output instead of each paying for a synth. Files that
+ * need other configs still synthesize their own.
+ */
+export default function globalSetup(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matomo-example-"));
+  synthesizeEnvironment(loadEnvironment("example"), path.join(dir, "cdktf.out"));
+  process.env.MATOMO_TEST_EXAMPLE_OUT = path.join(dir, "cdktf.out");
+}
