@@ -1,0 +1,72 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** Runs main.ts in a fresh module registry with the given environment; returns the exit code (or undefined). */
+function runMain(env: Record<string, string>, patchEnvironments: (envs: Record<string, any>) => void = () => undefined) {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const errors: string[] = [];
+  const exit = jest.spyOn(process, "exit").mockImplementation(((code?: number) => {
+    throw new Error(`exit ${code}`);
+  }) as never);
+  const error = jest.spyOn(console, "error").mockImplementation((m: unknown) => void errors.push(String(m)));
+  let code: number | undefined;
+  try {
+    jest.isolateModules(() => {
+      patchEnvironments(require("../../config").ENVIRONMENTS);
+      require("../../main");
+    });
+  } catch (e) {
+    code = Number(/exit (\d+)/.exec(String(e))?.[1]);
+  } finally {
+    exit.mockRestore();
+    error.mockRestore();
+    process.env = saved;
+  }
+  return { code, errors: errors.join("\n") };
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const p = path.join(dir, e);
+    if (fs.statSync(p).isFile()) out[e] = fs.readFileSync(p, "utf8");
+  }
+  return out;
+}
+
+test("an invalid config exits 1, lists every problem, and leaves the previous output untouched", () => {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "cdktf.out");
+  fs.mkdirSync(path.join(outdir, "stacks", "core"), { recursive: true });
+  fs.writeFileSync(path.join(outdir, "stacks", "core", "cdk.tf.json"), '{"previous": true}');
+  const before = tree(outdir);
+  const { code, errors } = runMain({ MATOMO_ENV: "broken", CDKTF_OUTDIR: outdir }, (envs) => {
+    envs.broken = { ...envs.example, hostname: "x.example.org", matomo: { ...envs.example.matomo, version: "latest" } };
+  });
+  expect(code).toBe(1);
+  expect(errors).toMatch(/Invalid config for environment 'broken' \(2 problems\)/);
+  expect(errors).toMatch(/- hostname: must be inside the Cloudflare zone/);
+  expect(errors).toMatch(/- matomo\.version: .*\(received: "latest"\)/);
+  expect(tree(outdir)).toEqual(before);
+  expect(fs.existsSync(`${outdir}.staging`)).toBe(false);
+});
+
+test("an unknown environment exits 1 and names the known ones", () => {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "cdktf.out");
+  const { code, errors } = runMain({ MATOMO_ENV: "staging", CDKTF_OUTDIR: outdir });
+  expect(code).toBe(1);
+  expect(errors).toMatch(/Known: example, prod/);
+  expect(fs.existsSync(outdir)).toBe(false);
+});
+
+test("a valid environment synthesizes every stack", () => {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "cdktf.out");
+  const { code } = runMain({ MATOMO_ENV: "prod", CDKTF_OUTDIR: outdir });
+  expect(code).toBeUndefined();
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["app-neu", "app-weu", "core", "data", "edge"]);
+  const core = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "core", "cdk.tf.json"), "utf8"));
+  // prod keeps state in Azure Storage, one key per stack
+  expect(core.terraform.backend.azurerm).toMatchObject({ key: "prod/core.tfstate", container_name: "tfstate", use_azuread_auth: true });
+});
