@@ -156,6 +156,11 @@ export const configSchema = z
     azure: z.object({
       subscriptionId: z.string().regex(GUID, "must be a lower-case GUID").describe("Subscription to deploy into (not a secret)."),
       tenantId: z.string().regex(GUID, "must be a lower-case GUID").describe("Entra ID tenant of the subscription."),
+      deployerObjectId: z
+        .string()
+        .regex(GUID, "must be a lower-case GUID")
+        .optional()
+        .describe("Object ID of the principal that deploys (writes Key Vault secrets). @default - the identity running Terraform; set it when plans and deploys use different identities, or plans show the role assignment replaced"),
     }),
     regions: z.object({ primary: regionSchema, secondary: regionSchema }),
     hostname: z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'analytics.example.com'").describe("Public host name of Matomo (proxied by Cloudflare)."),
@@ -189,7 +194,7 @@ export const configSchema = z
         allowedCidrs: z
           .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as '203.0.113.0/28'"))
           .default([])
-          .describe("Public CIDRs of the CI runners that write secrets; empty = only the VNets (self-hosted runner)."),
+          .describe("Public CIDRs of the CI runners that write secrets. The vault otherwise admits only the VM subnets, so a deploying runner needs its fixed egress range here."),
       })
       .prefault({}),
     alerts: z

@@ -72,7 +72,7 @@ export class CoreStack extends BlueprintStack {
       location: primary.location,
       resourceGroupName: sharedRg,
       tenantId: config.azure.tenantId,
-      deployerObjectId: this.clientConfig.objectId,
+      deployerObjectId: config.azure.deployerObjectId ?? this.clientConfig.objectId,
       allowedSubnetIds: REGION_KEYS.flatMap((k) => [this.networks[k].subnets.frontends.id, this.networks[k].subnets.archiver.id]),
       allowedCidrs: config.keyVault.allowedCidrs,
       logAnalyticsWorkspaceId: workspaceId,

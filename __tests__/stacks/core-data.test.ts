@@ -82,7 +82,7 @@ describe("data stack", () => {
       backup_retention_days: 35, geo_redundant_backup_enabled: true,
       storage: expect.objectContaining({ auto_grow_enabled: true }),
       maintenance_window: { day_of_week: 0, start_hour: 2, start_minute: 0 },
-      lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone"], prevent_destroy: true },
+      lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb"], prevent_destroy: true },
     });
     expect(s.delegated_subnet_id).toMatch(/Network-primary_Subnet-mysql/);
     expect(s.private_dns_zone_id).toMatch(/MysqlZone/);
@@ -98,6 +98,7 @@ describe("data stack", () => {
     expect(r.delegated_subnet_id).toMatch(/Network-secondary_Subnet-mysql/);
     expect(r.high_availability).toBeUndefined();
     expect(r.replication_role).toBeUndefined();
+    expect(r.lifecycle).toEqual({ ignore_changes: ["storage[0].size_gb"], prevent_destroy: true });
   });
 
   test("promoting the replica is one config value", () => {
@@ -167,4 +168,10 @@ describe("every stack", () => {
       }
     }
   });
+});
+
+test("a separate deployer identity can be pinned so plan and deploy identities agree", () => {
+  const { stacks } = synthAll(exampleConfig((c) => (c.azure.deployerObjectId = "11111111-2222-3333-4444-555555555555")));
+  expect(byPath(stacks.core, "azurerm_role_assignment", "KeyVault/DeployerSecretsOfficer").principal_id).toBe("11111111-2222-3333-4444-555555555555");
+  expect(byPath(core, "azurerm_role_assignment", "KeyVault/DeployerSecretsOfficer").principal_id).toBe("${data.azurerm_client_config.ClientConfig.object_id}");
 });

@@ -4,7 +4,7 @@ import { exampleConfig, synthAll, TfJson, exampleSynth } from "../helpers";
  * Construct paths and logical IDs of stateful resources are a contract: a
  * change would make Terraform destroy and recreate the database, the shares,
  * the vault or the secrets. If this test fails, do not update it: add a
- * `moveTo`/`moved` migration and a CHANGELOG entry first (docs/adr/0002-stacks.md).
+ * `moveTo`/`moved` migration and a CHANGELOG entry first (docs/adr/0002-stacks-and-construct-ids.md).
  */
 const PINNED: Record<string, Record<string, Record<string, string>>> = {
   core: {

@@ -98,8 +98,9 @@ export class MatomoDatabase extends Construct {
       maintenanceWindow: props.maintenanceWindow,
       tags: props.tags,
       dependsOn: props.dnsLinks,
-      // Zones swap on every HA failover; following them would plan a move back.
-      lifecycle: { ignoreChanges: ["zone", "high_availability[0].standby_availability_zone"] },
+      // Zones swap on every HA failover; following them would plan a move back. Auto-grow
+      // raises size_gb past the config; a plan to shrink it would replace the server.
+      lifecycle: { ignoreChanges: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb"] },
     });
     protectStateful(this, this.server, {
       resourceId: this.server.id,
@@ -150,6 +151,7 @@ export class MatomoDatabase extends Construct {
         replicationRole: r.promote ? "None" : undefined,
         tags: props.tags,
         dependsOn: props.dnsLinks,
+        lifecycle: { ignoreChanges: ["storage[0].size_gb"] },
       });
       protectStateful(new Construct(this, "ReplicaProtection"), this.replica, {
         resourceId: this.replica.id,

@@ -54,7 +54,7 @@ export class RegionalNetwork extends Construct {
     });
 
     const subnetExtras: Record<SubnetRole, Partial<SubnetConfig>> = {
-      // Key Vault is reached through its service endpoint (see docs/adr/0003-secrets.md).
+      // Key Vault is reached through its service endpoint (see docs/adr/0003-config-and-secrets.md).
       frontends: { serviceEndpoints: ["Microsoft.KeyVault"] },
       archiver: { serviceEndpoints: ["Microsoft.KeyVault"] },
       mysql: {
