@@ -78,32 +78,4 @@ export function run(cmd: string, args: string[], options: { env?: NodeJS.Process
   });
 }
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
-    try {
-      fs.accessSync(path.join(dir, cmd), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * A real tool the tests run. Missing tools fail the suite in CI and are
- * skipped, loudly and by name, elsewhere: never a silent pass.
- */
-export function tool(cmd: string, debianPackage: string): { available: boolean; test: jest.It; label: string } {
-  const available = onPath(cmd);
-  const hint = `'${cmd}' not found: apt-get install ${debianPackage}`;
-  if (available) return { available, test: test, label: "" };
-  if (process.env.CI) {
-    const failing = ((name: string) => test(name, () => {
-      throw new Error(`${hint} (CI must install the Debian package '${debianPackage}')`);
-    })) as unknown as jest.It;
-    return { available, test: failing, label: "" };
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`SKIPPED: ${hint}`);
-  return { available, test: test.skip, label: ` [SKIPPED: ${hint}]` };
-}
+export { tool } from "../tools";

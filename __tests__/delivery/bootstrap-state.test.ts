@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENTS } from "../../config";
-import { REPO_ROOT, requiredTool, run } from "./support";
+import { REPO_ROOT, tool, run } from "./support";
 
 const SCRIPT = path.join(REPO_ROOT, "scripts", "bootstrap-state.sh");
 const SUB = "11111111-2222-3333-4444-555555555555";
@@ -57,8 +57,8 @@ test("is strict bash", () => {
   expect(run("bash", ["-n", SCRIPT]).code).toBe(0);
 });
 
-const shellcheck = requiredTool("shellcheck", "shellcheck");
-shellcheck.test(`passes shellcheck${shellcheck.note}`, () => {
+const shellcheck = tool("shellcheck", "shellcheck");
+shellcheck.test(`passes shellcheck${shellcheck.label}`, () => {
   const r = run("shellcheck", ["-x", "--severity=style", SCRIPT]);
   expect(r.stdout + r.stderr).toBe("");
   expect(r.code).toBe(0);

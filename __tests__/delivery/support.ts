@@ -10,36 +10,7 @@ import { parseDocument } from "yaml";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const WORKFLOW_DIR = path.join(REPO_ROOT, ".github", "workflows");
 
-/** Whether `cmd` is an executable on PATH. */
-export function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
-    try {
-      fs.accessSync(path.join(dir, cmd), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * A real tool a test runs. When it is missing the test fails in CI (CI must
- * install the Debian package) and is skipped elsewhere, with the package named.
- */
-export function requiredTool(cmd: string, debianPackage: string): { available: boolean; test: jest.It; note: string } {
-  if (onPath(cmd)) return { available: true, test, note: "" };
-  const hint = `'${cmd}' not found: install the Debian package '${debianPackage}' (apt-get install ${debianPackage})`;
-  if (process.env.CI) {
-    const failing = ((name: string) =>
-      test(name, () => {
-        throw new Error(`${hint}; CI must install it`);
-      })) as unknown as jest.It;
-    return { available: false, test: failing, note: "" };
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`SKIPPED: ${hint}`);
-  return { available: false, test: test.skip, note: ` [SKIPPED: ${hint}]` };
-}
+export { tool } from "../tools";
 
 export interface Run {
   readonly code: number;

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENTS } from "../../config";
-import { REPO_ROOT, jobsOf, loadWorkflows, requiredTool, run, stepsOf, triggersOf, Workflow } from "./support";
+import { REPO_ROOT, jobsOf, loadWorkflows, tool, run, stepsOf, triggersOf, Workflow } from "./support";
 
 const workflows = loadWorkflows();
 const byFile = (file: string): Workflow => {
@@ -288,7 +288,7 @@ describe("deploy.yml", () => {
 });
 
 describe("shell steps", () => {
-  const shellcheck = requiredTool("shellcheck", "shellcheck");
+  const shellcheck = tool("shellcheck", "shellcheck");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-steps-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   // GitHub runs `run:` with `bash -e -o pipefail` by default.
@@ -304,7 +304,7 @@ describe("shell steps", () => {
     expect(r.code).toBe(0);
   });
 
-  shellcheck.test(`every run step passes shellcheck${shellcheck.note}`, () => {
+  shellcheck.test(`every run step passes shellcheck${shellcheck.label}`, () => {
     // SC2154: variables come from the job's env. SC2016: single-quoted backticks
     // and ${...} are Markdown and JavaScript template literals, on purpose.
     const r = run("shellcheck", ["--shell=bash", "--severity=style", "--exclude=SC2154,SC2016", ...files.map((f) => f.file)]);
