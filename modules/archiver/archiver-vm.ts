@@ -3,18 +3,15 @@ import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface"
 import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
 import { hardenedLinuxVm, LinuxVmBaseProps } from "../common/linux-vm-defaults";
+import { AzureResourceProps } from "../common/props";
 
-export interface ArchiverVmProps extends LinuxVmBaseProps {
-  readonly name: string;
-  readonly location: string;
-  readonly resourceGroupName: string;
+export interface ArchiverVmProps extends AzureResourceProps, LinuxVmBaseProps {
   readonly vmSku: string;
   /** Zone of the VM; the MySQL primary's zone keeps archiving queries local. */
   readonly zone: string;
   readonly subnetId: string;
   /** Egress-only load-balancer pool (no inbound rule points at it). */
   readonly egressPoolId: string;
-  readonly tags: Record<string, string>;
 }
 
 /**

@@ -2,11 +2,9 @@ import { Construct } from "constructs";
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
 import { MonitorAutoscaleSetting, MonitorAutoscaleSettingProfileRule } from "@cdktf/provider-azurerm/lib/monitor-autoscale-setting";
 import { hardenedLinuxVm, LinuxVmBaseProps } from "../common/linux-vm-defaults";
+import { AzureResourceProps } from "../common/props";
 
-export interface FrontendScaleSetProps extends LinuxVmBaseProps {
-  readonly name: string;
-  readonly location: string;
-  readonly resourceGroupName: string;
+export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBaseProps {
   readonly vmSku: string;
   /** Availability zones to spread over (at least two). */
   readonly zones: readonly string[];
@@ -26,7 +24,6 @@ export interface FrontendScaleSetProps extends LinuxVmBaseProps {
    * @default "PT30M"
    */
   readonly repairGracePeriod?: string;
-  readonly tags: Record<string, string>;
 }
 
 /**

@@ -5,11 +5,9 @@ import { LbProbe } from "@cdktf/provider-azurerm/lib/lb-probe";
 import { LbRule } from "@cdktf/provider-azurerm/lib/lb-rule";
 import { LbOutboundRule } from "@cdktf/provider-azurerm/lib/lb-outbound-rule";
 import { Diagnostics } from "../common/diagnostics";
+import { AzureResourceProps } from "../common/props";
 
-export interface RegionalLoadBalancerProps {
-  readonly name: string;
-  readonly location: string;
-  readonly resourceGroupName: string;
+export interface RegionalLoadBalancerProps extends AzureResourceProps {
   /** Zone-redundant public IP that Cloudflare's pool points at. */
   readonly inboundPublicIpId: string;
   /** Zone-redundant public IP for the VMs' egress (downloads, Key Vault, Cloudflare ranges). */
@@ -21,7 +19,6 @@ export interface RegionalLoadBalancerProps {
   /** Whether an archiver pool (egress only) is needed in this region. */
   readonly withArchiverPool: boolean;
   readonly logAnalyticsWorkspaceId: string;
-  readonly tags: Record<string, string>;
 }
 
 /** SNAT ports of one frontend IP (Azure: 64,000 per IP), shared by every VM in the outbound pools. */

@@ -1,16 +1,12 @@
 import { Construct } from "constructs";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { AzureResourceProps } from "../common/props";
 
-export interface WorkloadIdentityProps {
-  readonly name: string;
-  readonly location: string;
-  readonly resourceGroupName: string;
-  readonly tags: Record<string, string>;
-}
+export type WorkloadIdentityProps = AzureResourceProps;
 
 /**
  * A user-assigned identity for one VM role. Access is granted per secret by
- * the stack that owns the secret (see `grantSecretRead`), never vault-wide.
+ * the stack that owns the secret (`ManagedSecret` readers), never vault-wide.
  */
 export class WorkloadIdentity extends Construct {
   readonly identity: UserAssignedIdentity;

@@ -1,16 +1,13 @@
 import { Construct } from "constructs";
 import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
+import { AzureResourceProps } from "../common/props";
 
-export interface LogAnalyticsProps {
-  readonly name: string;
-  readonly location: string;
-  readonly resourceGroupName: string;
+export interface LogAnalyticsProps extends AzureResourceProps {
   /**
    * Days of retention (30-730).
    * @default 90
    */
   readonly retentionDays?: number;
-  readonly tags: Record<string, string>;
 }
 
 /** The workspace every diagnostic setting and alert query uses. */
