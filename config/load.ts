@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { configSchema, BlueprintConfig, BlueprintConfigInput } from "./schema";
 
 export interface ConfigProblem {
@@ -31,9 +32,35 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "") || "(root)";
 }
 
+const REFERENCE = "see docs/config-reference.md";
+
+/** Messages for zod's generic issues, so every problem says how to fix it. Field-specific messages in the schema win. */
+function messageFor(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined
+        ? `is required: add it (${REFERENCE})`
+        : `must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}, not ${Array.isArray(issue.input) ? "a list" : typeof issue.input}: fix its type (${REFERENCE})`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : `must be at least ${issue.minimum}; raise it`;
+    case "too_big":
+      return issue.origin === "array" ? `takes at most ${issue.maximum} item(s)` : `must be at most ${issue.maximum}; lower it`;
+    case "unrecognized_keys":
+      return `has unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}: remove them or fix the spelling (${REFERENCE})`;
+    case "invalid_format":
+      return `has the wrong format (${REFERENCE} for the expected pattern)`;
+    case "invalid_union":
+      return `does not match any allowed shape (${REFERENCE})`;
+    default:
+      return undefined;
+  }
+}
+
 /** Validates a raw environment config and applies defaults. */
 export function parseConfig(environment: string, input: BlueprintConfigInput | unknown): BlueprintConfig {
-  const result = configSchema.safeParse(input, { reportInput: true });
+  const result = configSchema.safeParse(input, { reportInput: true, error: messageFor });
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => ({
     field: fieldPath(i.path),

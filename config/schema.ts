@@ -15,6 +15,11 @@ const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const MATOMO_VERSION = /^5\.\d{1,2}\.\d{1,2}$/;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]{40,}={0,2}( \S+)?$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Admin user names Azure refuses on Linux VMs (Azure Compute documentation on admin user names). */
+const RESERVED_LINUX_ADMIN_NAMES = [
+  "1", "123", "a", "actuser", "adm", "admin", "admin1", "admin2", "administrator", "aspnet", "backup", "console", "david", "guest", "john",
+  "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test", "test1", "test2", "test3", "user", "user1", "user2", "user3", "user4", "user5",
+];
 
 /** Cloudflare health-check regions accepted by the provider (Enterprise adds ALL_REGIONS). */
 export const CLOUDFLARE_CHECK_REGIONS = [
@@ -35,7 +40,7 @@ export type CloudflarePlan = keyof typeof CLOUDFLARE_PLAN_LIMITS;
 /** Steering policies that need the Traffic Steering add-on below Enterprise. */
 export const TRAFFIC_STEERING_POLICIES = ["dynamic_latency", "geo", "proximity"] as const;
 
-const regionSchema = z.object({
+const regionSchema = z.strictObject({
   location: z
     .string()
     .regex(AZURE_REGION, "must be an Azure region name in lower case without spaces, e.g. 'westeurope'")
@@ -66,7 +71,7 @@ const regionSchema = z.object({
 });
 
 const mysqlSchema = z
-  .object({
+  .strictObject({
     version: z.enum(["8.0.21", "8.4"]).default("8.0.21").describe("MySQL server version."),
     skuName: z
       .string()
@@ -76,10 +81,10 @@ const mysqlSchema = z
       )
       .optional()
       .describe("Overrides the size preset's SKU. General Purpose or Business Critical only. @default - from `size`"),
-    storageGiB: z.number().int().min(20).max(16384).optional().describe("Storage in GiB (auto-grow stays on). @default - from `size`"),
+    storageGiB: z.number().int().min(20).max(16384).optional().describe("Initial storage in GiB. Auto-grow then owns the size (Terraform ignores later changes; grow it in Azure, never shrink). @default - from `size`"),
     iops: z.number().int().min(360).max(48000).optional().describe("Provisioned IOPS. @default - from `size`"),
-    backupRetentionDays: z.number().int().min(7).max(35).default(35).describe("Backup retention, 7-35 days."),
-    geoRedundantBackup: z.boolean().default(true).describe("Geo-redundant backups (create-time only)."),
+    backupRetentionDays: z.number().int().min(30, "must be at least 30 days (policy BP-MYSQL-1); Azure allows up to 35").max(35, "must be at most 35 days (Azure's limit)").default(35).describe("Backup retention, 30-35 days (policy BP-MYSQL-1)."),
+    geoRedundantBackup: z.literal(true, "must be true: geo-redundant backup is the last copy if the region and the replica are lost (policy BP-MYSQL-1), and Azure sets it only at creation").default(true).describe("Geo-redundant backups (create-time only); the blueprint requires them."),
     primaryZone: z.enum(["1", "2", "3"]).default("1").describe("Zone of the primary server."),
     standbyZone: z.enum(["1", "2", "3"]).default("2").describe("Zone of the zone-redundant HA standby; must differ from `primaryZone`."),
     readReplica: z.boolean().default(true).describe("Cross-region read replica in the secondary region."),
@@ -88,7 +93,7 @@ const mysqlSchema = z
       .default(false)
       .describe("Promote the replica to a standalone read-write server (region failover; irreversible). See docs/runbooks/region-failover.md."),
     maintenanceWindow: z
-      .object({
+      .strictObject({
         dayOfWeek: z.number().int().min(0).max(6).default(0).describe("0 = Sunday."),
         startHour: z.number().int().min(0).max(23).default(2).describe("Hour (UTC) the window starts."),
         startMinute: z.number().int().min(0).max(59).default(0).describe("Minute the window starts."),
@@ -110,7 +115,7 @@ const mysqlSchema = z
   });
 
 const frontendsSchema = z
-  .object({
+  .strictObject({
     vmSku: z.string().optional().describe("Overrides the preset's frontend VM SKU. @default - from `size`"),
     primaryMinInstances: z.number().int().optional().describe("Minimum instances in the primary region (>= 2). @default - from `size`"),
     secondaryMinInstances: z.number().int().optional().describe("Minimum instances in the secondary region (>= 2). @default - from `size`"),
@@ -120,7 +125,7 @@ const frontendsSchema = z
   })
   .prefault({});
 
-const cloudflareSchema = z.object({
+const cloudflareSchema = z.strictObject({
   accountId: z.string().regex(CF_ID, "must be the 32-character hex Cloudflare account ID").describe("Cloudflare account ID (pools and monitors are account-level)."),
   zoneId: z.string().regex(CF_ID, "must be the 32-character hex Cloudflare zone ID").describe("Cloudflare zone ID of `zoneName`."),
   zoneName: z.string().regex(HOSTNAME, "must be a DNS zone name in lower case, e.g. 'example.com'").describe("The Cloudflare zone, e.g. `example.com`."),
@@ -137,8 +142,8 @@ const cloudflareSchema = z.object({
 
 const backendSchema = z
   .discriminatedUnion("type", [
-    z.object({ type: z.literal("local") }),
-    z.object({
+    z.strictObject({ type: z.literal("local") }),
+    z.strictObject({
       type: z.literal("azurerm"),
       resourceGroupName: z.string().min(1).describe("Resource group of the state storage account (scripts/bootstrap-state.sh)."),
       storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lower-case letters and digits").describe("State storage account."),
@@ -149,11 +154,11 @@ const backendSchema = z
   .describe("Terraform state: `local` (offline default) or `azurerm` (Azure Storage, locking by blob lease).");
 
 export const configSchema = z
-  .object({
+  .strictObject({
     org: z.string().regex(/^[a-z][a-z0-9]{1,5}$/, "must be 2-6 lower-case letters/digits starting with a letter, e.g. 'ctso'").describe("Organisation prefix in every resource name."),
     name: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, "must be 2-8 lower-case letters/digits starting with a letter, e.g. 'matomo'").describe("Workload name in resource names."),
     environment: z.string().regex(/^[a-z][a-z0-9]{1,4}$/, "must be 2-5 lower-case letters/digits, e.g. 'prod'").describe("Environment name in resource names and state keys."),
-    azure: z.object({
+    azure: z.strictObject({
       subscriptionId: z.string().regex(GUID, "must be a lower-case GUID").describe("Subscription to deploy into (not a secret)."),
       tenantId: z.string().regex(GUID, "must be a lower-case GUID").describe("Entra ID tenant of the subscription."),
       deployerObjectId: z
@@ -162,10 +167,10 @@ export const configSchema = z
         .optional()
         .describe("Object ID of the principal that deploys (writes Key Vault secrets). @default - the identity running Terraform; set it when plans and deploys use different identities, or plans show the role assignment replaced"),
     }),
-    regions: z.object({ primary: regionSchema, secondary: regionSchema }),
+    regions: z.strictObject({ primary: regionSchema, secondary: regionSchema }),
     hostname: z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'analytics.example.com'").describe("Public host name of Matomo (proxied by Cloudflare)."),
     cloudflare: cloudflareSchema,
-    matomo: z.object({
+    matomo: z.strictObject({
       version: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release like '5.10.0' (no 'v', no pre-release suffix); the VM provisioning supports Matomo 5 only").describe("Pinned Matomo release from builds.matomo.org."),
       superUserLogin: z.string().regex(/^[A-Za-z0-9_.@-]{3,100}$/).default("superuser").describe("Login of the first Super User (its password is generated into Key Vault)."),
       superUserEmail: z.string().regex(EMAIL, "must be an e-mail address").describe("E-mail of the first Super User."),
@@ -178,19 +183,19 @@ export const configSchema = z
     frontends: frontendsSchema,
     mysql: mysqlSchema.prefault({}),
     compute: z
-      .object({
+      .strictObject({
         encryptionAtHost: z
           .boolean()
           .default(true)
           .describe("Encrypt VM temp disks and caches at host; needs the subscription feature Microsoft.Compute/EncryptionAtHost."),
       })
       .prefault({}),
-    admin: z.object({
-      username: z.string().regex(/^[a-z_][a-z0-9_-]{2,31}$/, "must be a Linux user name").refine((u) => !["root", "admin", "administrator"].includes(u), "is reserved by Azure; choose another").default("matomoadmin").describe("Linux admin user on every VM (key-only login)."),
+    admin: z.strictObject({
+      username: z.string().regex(/^[a-z_][a-z0-9_-]{2,31}$/, "must be a Linux user name").refine((u) => !RESERVED_LINUX_ADMIN_NAMES.includes(u), "is a name Azure refuses for the admin user; choose another").default("matomoadmin").describe("Linux admin user on every VM (key-only login)."),
       sshPublicKey: z.string().regex(SSH_PUBLIC_KEY, "must be one OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa); passwords are never used").describe("SSH public key for break-glass access from inside the VNet."),
     }),
     keyVault: z
-      .object({
+      .strictObject({
         allowedCidrs: z
           .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as '203.0.113.0/28'"))
           .default([])
@@ -198,7 +203,7 @@ export const configSchema = z
       })
       .prefault({}),
     alerts: z
-      .object({
+      .strictObject({
         email: z.string().regex(EMAIL, "must be an e-mail address").describe("Where alerts go (Azure action group and Cloudflare notifications)."),
         mysqlCpuPercent: z.number().int().min(50).max(100).default(80).describe("MySQL average CPU over 15 min that alerts."),
         mysqlStoragePercent: z.number().int().min(50).max(95).default(85).describe("MySQL storage used that alerts (auto-grow is on, so this warns about cost and growth)."),
@@ -219,10 +224,22 @@ export const configSchema = z
       .describe("Tags on every Azure resource (plus `environment`, `workload`, `managed-by`)."),
     backend: backendSchema,
   })
-  .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string, input: unknown) =>
-      ctx.addIssue({ code: "custom", path, message, input });
-    const { primary, secondary } = c.regions;
+  // `when`: run even when other fields failed, so every problem is reported in one go.
+  // Fields may then be missing or mistyped, hence the guards below.
+  .superRefine((input, ctx) => crossFieldChecks(input as unknown as Partial<Record<string, any>>, ctx), { when: () => true });
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const isRegion = (r: any): r is { location: string; shortName: string; addressSpace: string; zones: string[]; latitude?: number; longitude?: number } =>
+  r && typeof r === "object" && typeof r.location === "string" && typeof r.shortName === "string" && Array.isArray(r.zones);
+
+/** Rules across fields; each message names the field, and the value is reported with it. */
+function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string, input: unknown) => ctx.addIssue({ code: "custom", path, message, input });
+  const primary = c.regions?.primary;
+  const secondary = c.regions?.secondary;
+  const regionsOk = isRegion(primary) && isRegion(secondary);
+  if (regionsOk) {
     if (primary.location === secondary.location) {
       issue(["regions", "secondary", "location"], "must differ from regions.primary.location; a second region in the same place does not survive a regional outage", secondary.location);
     }
@@ -234,51 +251,70 @@ export const configSchema = z
     if (a && b && cidrsOverlap(a, b)) {
       issue(["regions", "secondary", "addressSpace"], `overlaps regions.primary.addressSpace (${primary.addressSpace}); peered VNets need disjoint ranges`, secondary.addressSpace);
     }
-    if (c.hostname !== c.cloudflare.zoneName && !c.hostname.endsWith(`.${c.cloudflare.zoneName}`)) {
-      issue(["hostname"], `must be inside the Cloudflare zone '${c.cloudflare.zoneName}' (e.g. analytics.${c.cloudflare.zoneName}), or set cloudflare.zoneName to the zone that holds it`, c.hostname);
-    }
-    const plan = CLOUDFLARE_PLAN_LIMITS[c.cloudflare.plan];
-    const policy = c.cloudflare.steeringPolicy;
-    const allowed: readonly string[] = plan.steering;
-    const viaAddon = c.cloudflare.trafficSteering && (TRAFFIC_STEERING_POLICIES as readonly string[]).includes(policy) && c.cloudflare.plan !== "free";
-    if (!allowed.includes(policy) && !viaAddon) {
-      issue(["cloudflare", "steeringPolicy"], `is not available on the '${c.cloudflare.plan}' plan (allowed: ${allowed.join(", ")}); pick one of those, or set cloudflare.trafficSteering = true if the account has the Traffic Steering add-on`, policy);
-    }
-    if (policy === "proximity" && [primary, secondary].some((r) => r.latitude === undefined || r.longitude === undefined)) {
-      issue(["cloudflare", "steeringPolicy"], "'proximity' needs regions.*.latitude and regions.*.longitude; add them or choose another policy", policy);
-    }
-    const interval = c.cloudflare.monitorIntervalSeconds;
-    if (interval !== undefined && interval < plan.minMonitorIntervalSeconds) {
-      issue(["cloudflare", "monitorIntervalSeconds"], `is below the '${c.cloudflare.plan}' plan's minimum of ${plan.minMonitorIntervalSeconds} s; raise it or upgrade the plan`, interval);
-    }
+  }
 
-    const preset = SIZE_PRESETS[c.size];
-    const sku = c.frontends.vmSku ?? preset.frontendVmSku;
+  const cf = c.cloudflare ?? {};
+  const hostname = str(c.hostname);
+  const zoneName = str(cf.zoneName);
+  if (hostname && zoneName && hostname !== zoneName && !hostname.endsWith(`.${zoneName}`)) {
+    issue(["hostname"], `must be inside the Cloudflare zone '${zoneName}' (e.g. analytics.${zoneName}), or set cloudflare.zoneName to the zone that holds it`, hostname);
+  }
+  const planName = str(cf.plan) as CloudflarePlan | undefined;
+  const plan = planName ? CLOUDFLARE_PLAN_LIMITS[planName] : undefined;
+  const policy = str(cf.steeringPolicy);
+  if (plan && policy) {
+    const allowed: readonly string[] = plan.steering;
+    const viaAddon = cf.trafficSteering === true && (TRAFFIC_STEERING_POLICIES as readonly string[]).includes(policy) && planName !== "free";
+    if (!allowed.includes(policy) && !viaAddon) {
+      issue(["cloudflare", "steeringPolicy"], `is not available on the '${planName}' plan (allowed: ${allowed.join(", ")}); pick one of those, or set cloudflare.trafficSteering = true if the account has the Traffic Steering add-on`, policy);
+    }
+    const interval = int(cf.monitorIntervalSeconds);
+    if (interval !== undefined && interval < plan.minMonitorIntervalSeconds) {
+      issue(["cloudflare", "monitorIntervalSeconds"], `is below the '${planName}' plan's minimum of ${plan.minMonitorIntervalSeconds} s; raise it or upgrade the plan`, interval);
+    }
+  }
+  if (policy === "proximity" && regionsOk && [primary, secondary].some((r) => r.latitude === undefined || r.longitude === undefined)) {
+    issue(["cloudflare", "steeringPolicy"], "'proximity' needs regions.*.latitude and regions.*.longitude; add them or choose another policy", policy);
+  }
+
+  const preset = SIZE_PRESETS[str(c.size) as keyof typeof SIZE_PRESETS];
+  const fe = c.frontends ?? {};
+  if (preset) {
+    const sku = str(fe.vmSku) ?? preset.frontendVmSku;
     if (!(sku in KNOWN_VM_SKUS)) {
       issue(["frontends", "vmSku"], `is not in the blueprint's VM table (${Object.keys(KNOWN_VM_SKUS).join(", ")}); PHP-FPM sizing needs its memory: pick one or add it to config/presets.ts`, sku);
     }
-    const pMin = c.frontends.primaryMinInstances ?? preset.primaryMinInstances;
-    const sMin = c.frontends.secondaryMinInstances ?? preset.secondaryMinInstances;
-    const max = c.frontends.maxInstances ?? preset.maxInstances;
+    const pMin = int(fe.primaryMinInstances) ?? preset.primaryMinInstances;
+    const sMin = int(fe.secondaryMinInstances) ?? preset.secondaryMinInstances;
+    const max = int(fe.maxInstances) ?? preset.maxInstances;
     if (pMin < 2) issue(["frontends", "primaryMinInstances"], "must be at least 2: one instance per zone is the HA floor (a single VM has no zone redundancy)", pMin);
     if (sMin < 2) issue(["frontends", "secondaryMinInstances"], "must be at least 2 so the secondary region can take over without a single point of failure", sMin);
     if (max < Math.max(pMin, sMin)) issue(["frontends", "maxInstances"], `must be >= the minimum instances (${Math.max(pMin, sMin)}); autoscale bounds are inverted`, max);
     if (max > 100) issue(["frontends", "maxInstances"], "must be at most 100 per region (the blueprint's MySQL connection budget assumes it)", max);
-    if (c.frontends.scaleInCpuPercent >= c.frontends.scaleOutCpuPercent) {
-      issue(["frontends", "scaleInCpuPercent"], `must be below scaleOutCpuPercent (${c.frontends.scaleOutCpuPercent}), otherwise autoscale flaps`, c.frontends.scaleInCpuPercent);
+  }
+  const scaleIn = int(fe.scaleInCpuPercent);
+  const scaleOut = int(fe.scaleOutCpuPercent);
+  if (scaleIn !== undefined && scaleOut !== undefined && scaleIn >= scaleOut) {
+    issue(["frontends", "scaleInCpuPercent"], `must be below scaleOutCpuPercent (${scaleOut}), otherwise autoscale flaps`, scaleIn);
+  }
+  const mysql = c.mysql ?? {};
+  if (isRegion(primary) && str(mysql.primaryZone) && str(mysql.standbyZone)) {
+    if (!primary.zones.includes(mysql.primaryZone) || !primary.zones.includes(mysql.standbyZone)) {
+      issue(["mysql", "standbyZone"], `primaryZone ${mysql.primaryZone} and standbyZone ${mysql.standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, mysql.standbyZone);
     }
-    if (!primary.zones.includes(c.mysql.primaryZone) || !primary.zones.includes(c.mysql.standbyZone)) {
-      issue(["mysql", "standbyZone"], `primaryZone ${c.mysql.primaryZone} and standbyZone ${c.mysql.standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, c.mysql.standbyZone);
-    }
+  }
 
-    // Azure global-name limits, checked on the composed names.
-    const kv = `${c.org}-${c.name}-${c.environment}-kv`;
-    if (kv.length > 24) issue(["name"], `makes the Key Vault name '${kv}' ${kv.length} characters long (max 24); shorten org, name or environment`, c.name);
-    for (const r of [primary, secondary]) {
-      const sa = `${c.org}${c.name}${c.environment}${r.shortName}nfs`;
-      if (sa.length > 24) issue(["name"], `makes the storage account name '${sa}' ${sa.length} characters long (max 24); shorten org, name, environment or regions.*.shortName`, c.name);
+  // Azure global-name limits, checked on the composed names.
+  const [org, name, env] = [str(c.org), str(c.name), str(c.environment)];
+  if (org && name && env) {
+    const kv = `${org}-${name}-${env}-kv`;
+    if (kv.length > 24) issue(["name"], `makes the Key Vault name '${kv}' ${kv.length} characters long (max 24); shorten org, name or environment`, name);
+    for (const r of [primary, secondary].filter(isRegion)) {
+      const sa = `${org}${name}${env}${r.shortName}nfs`;
+      if (sa.length > 24) issue(["name"], `makes the storage account name '${sa}' ${sa.length} characters long (max 24); shorten org, name, environment or regions.*.shortName`, name);
     }
-  });
+  }
+}
 
 /** The config as written in `config/environments/*.ts` (defaults optional). */
 export type BlueprintConfigInput = z.input<typeof configSchema>;

@@ -215,7 +215,9 @@ function formatBudget(b) {
   head("RTO / RPO per tier");
   line(`web, region loss: RTO = detection above (${m.bestSeconds}-${m.worstTimeoutSeconds} s) + per-request re-steering; RPO 0 (frontends are stateless)`, SRC.derived);
   if (d && d.mysql) {
-    line(`database, zone loss: RTO 60-120 s, RPO 0 (zone-redundant HA: ${d.mysql.haMode})`, SRC.mysqlHa);
+    line(d.mysql.haMode === "ZoneRedundant"
+      ? "database, zone loss: RTO 60-120 s, RPO 0 (zone-redundant HA)"
+      : `database, zone loss: HA mode ${d.mysql.haMode}: down until Azure recovers the zone (RTO not published)`, SRC.mysqlHa);
     if (d.mysql.replica && d.mysql.replica.promoted) {
       line(`database, region loss: the replica in ${d.mysql.replica.location} is already promoted (standalone read-write)`, SRC.mysqlReplica);
     } else if (d.mysql.replica) {

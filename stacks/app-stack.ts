@@ -63,7 +63,7 @@ export class AppStack extends BlueprintStack {
       inboundPublicIpId: network.inboundPublicIp.id,
       egressPublicIpId: network.egressPublicIp.id,
       healthPath: DEFAULT_HEALTH_PATH,
-      maxEgressVms: maxInstances + (isPrimary ? 1 : 0),
+      maxEgressVms: sizing.maxFrontendsDuringRollout + (isPrimary ? 1 : 0),
       withArchiverPool: isPrimary,
       logAnalyticsWorkspaceId: workspaceId,
       tags,

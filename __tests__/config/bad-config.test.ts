@@ -35,14 +35,19 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["MySQL zones outside the region's zones", (c) => { c.regions.primary.zones = ["1", "2"]; c.mysql = { standbyZone: "3" }; }, "mysql.standbyZone", /must both be in regions\.primary\.zones/],
   ["Burstable MySQL SKU", (c) => (c.mysql = { skuName: "B_Standard_B1ms" }), "mysql.skuName", /not available on Burstable/],
   ["standby in primary zone", (c) => (c.mysql = { primaryZone: "2", standbyZone: "2" }), "mysql.standbyZone", /must differ from primaryZone/],
-  ["backup retention too short", (c) => (c.mysql = { backupRetentionDays: 3 }), "mysql.backupRetentionDays", /7/],
+  ["backup retention below the policy", (c) => (c.mysql = { backupRetentionDays: 14 }), "mysql.backupRetentionDays", /at least 30 days \(policy BP-MYSQL-1\)/],
+  ["geo-redundant backup off", (c) => (c.mysql = { geoRedundantBackup: false }), "mysql.geoRedundantBackup", /must be true/],
+  ["misspelt field", (c) => (c.mysql = { backupRetentionDay: 35 }), "mysql", /unknown field\(s\) 'backupRetentionDay'/],
+  ["wrong type", (c) => (c.frontends.maxInstances = "10"), "frontends.maxInstances", /must be a number, not string/],
+  ["unknown enum value", (c) => (c.size = "huge"), "size", /must be one of "small", "medium", "large"/],
   ["promote without replica", (c) => (c.mysql = { readReplica: false, promoteReplica: true }), "mysql.promoteReplica", /no replica to promote/],
   ["password instead of SSH key", (c) => (c.admin.sshPublicKey = "hunter2"), "admin.sshPublicKey", /OpenSSH public key/],
-  ["reserved admin name", (c) => (c.admin.username = "admin"), "admin.username", /reserved/],
+  ["reserved admin name", (c) => (c.admin.username = "admin"), "admin.username", /Azure refuses/],
   ["bad Cloudflare zone ID", (c) => (c.cloudflare.zoneId = "not-an-id"), "cloudflare.zoneId", /32-character hex/],
   ["bad subscription GUID", (c) => (c.azure.subscriptionId = "sub-1"), "azure.subscriptionId", /GUID/],
   ["names too long for Key Vault", (c) => { c.org = "contos"; c.name = "analytic"; c.environment = "stage"; }, "name", /max 24/],
-  ["missing alert e-mail", (c) => delete c.alerts.email, "alerts.email", /./],
+  ["missing alert e-mail", (c) => delete c.alerts.email, "alerts.email", /is required: add it/],
+  ["Azure-reserved admin name", (c) => (c.admin.username = "test"), "admin.username", /Azure refuses/],
   ["bad Key Vault CIDR", (c) => (c.keyVault = { allowedCidrs: ["203.0.113.7"] }), "keyVault.allowedCidrs[0]", /IPv4 CIDR/],
 ];
 
@@ -71,6 +76,29 @@ describe("invalid configs are rejected with field, value and fix", () => {
     expect(fields).toEqual(expect.arrayContaining(["matomo.version", "hostname", "frontends.primaryMinInstances", "regions.secondary.addressSpace"]));
     expect(err.problems.find((p) => p.field === "matomo.version")!.received).toBe('"latest"');
     expect(err.message).toMatch(/Fix config\/environments\/bad\.ts; nothing was synthesized/);
+  });
+
+  test("missing and mistyped fields do not hide the rules across fields", () => {
+    const err = problemsOf((c) => {
+      delete c.cloudflare.accountId;
+      c.hostname = "x.other.org";
+      c.regions.primary.cloudflareCheckRegions = ["MARS"];
+      c.frontends.maxInstances = 500;
+    });
+    expect(err.problems.map((p) => p.field).sort()).toEqual(
+      ["cloudflare.accountId", "frontends.maxInstances", "hostname", "regions.primary.cloudflareCheckRegions[0]"].sort(),
+    );
+  });
+
+  test("every problem message says what to do", () => {
+    const err = problemsOf((c) => {
+      delete c.cloudflare.accountId;
+      c.size = "huge";
+      c.mysql = { backupRetentionDays: 99 };
+      c.regions.primary.cloudflareCheckRegions = [];
+    });
+    for (const p of err.problems) expect(p.message).toMatch(/add it|must be|needs|raise|lower|remove|fix/);
+    expect(err.problems.length).toBe(4);
   });
 
   test("a missing field says so", () => {

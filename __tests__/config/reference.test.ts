@@ -14,7 +14,7 @@ test("every field is documented with a description", () => {
 
 test("the reference lists the fields a fork edits, with defaults and constraints", () => {
   const byField = Object.fromEntries(configFields().map((f) => [f.field, f]));
-  expect(byField["mysql.backupRetentionDays"]).toMatchObject({ default: "`35`", constraint: ">= 7, <= 35", required: false });
+  expect(byField["mysql.backupRetentionDays"]).toMatchObject({ default: "`35`", constraint: ">= 30, <= 35", required: false });
   expect(byField["matomo.version"]).toMatchObject({ required: true });
   expect(byField["mysql.skuName"].default).toMatch(/from `size`/);
   expect(Object.keys(byField)).toEqual(expect.arrayContaining(["hostname", "cloudflare.plan", "alerts.email", "backend", "backend.storageAccountName (type \"azurerm\")"]));

@@ -1,5 +1,6 @@
 import { ALL_RULES } from "../../policies/rules";
 import { ResourceView } from "../../policies/rule";
+import { hardenedLinuxVm } from "../../modules/common/linux-vm-defaults";
 import { CLOUDFLARE_RULE_EXAMPLES } from "../../policies/rules/cloudflare";
 
 const view = (type: string, attributes: Record<string, any>): ResourceView => ({ type, attributes });
@@ -88,6 +89,23 @@ test("rule IDs are unique and every case belongs to a rule", () => {
   const ids = ALL_RULES.map((r) => r.id);
   expect(new Set(ids).size).toBe(ids.length);
   expect(Object.keys(cases).sort()).toEqual([...ids].sort());
+});
+
+test("BP-VM-4 looks inside the base64 custom data the VM modules produce", () => {
+  const rule = ALL_RULES.find((r) => r.id === "BP-VM-4")!;
+  const base = { adminUsername: "u", sshPublicKey: "ssh-ed25519 AAAA", identityId: "id" };
+  const leaky = hardenedLinuxVm({ ...base, cloudInit: `#cloud-config\nwrite_files:\n  - content: "-----BEGIN ${"EC"} PRIVATE KEY-----"` });
+  const clean = hardenedLinuxVm({ ...base, cloudInit: "#cloud-config\nruncmd: [fetch-secrets]" });
+  expect(rule.evaluate(view("azurerm_linux_virtual_machine", { custom_data: leaky.customData }))).toBe("NON_COMPLIANT");
+  expect(rule.evaluate(view("azurerm_linux_virtual_machine", { custom_data: clean.customData }))).toBe("COMPLIANT");
+});
+
+test("BP-MYSQL-4 also requires TLS 1.2+ only", () => {
+  const rule = ALL_RULES.find((r) => r.id === "BP-MYSQL-4")!;
+  const tls = (value: string) => rule.evaluate(view("azurerm_mysql_flexible_server_configuration", { name: "tls_version", value }));
+  expect(tls("TLSv1.2,TLSv1.3")).toBe("COMPLIANT");
+  expect(tls("TLSv1.1,TLSv1.2")).toBe("NON_COMPLIANT");
+  expect(tls("TLSv1")).toBe("NON_COMPLIANT");
 });
 
 test("rules that do not apply say so", () => {

@@ -30,11 +30,15 @@ describe("regional load balancer", () => {
     expect(byPath(s, "azurerm_lb_outbound_rule", "LoadBalancer/FrontendEgress").frontend_ip_configuration).toEqual([{ name: "outbound" }]);
   });
 
-  test("SNAT ports per VM fit 64,000 per IP at the autoscale ceiling", () => {
-    expect(outboundPortsPerVm(7)).toBe(9136);
-    expect(outboundPortsPerVm(7) * 7).toBeLessThanOrEqual(64000);
-    expect(outboundPortsPerVm(101) % 8).toBe(0);
-    expect(byPath(stacks["app-weu"], "azurerm_lb_outbound_rule", "LoadBalancer/FrontendEgress").allocated_outbound_ports).toBe(outboundPortsPerVm(7));
+  test("SNAT ports per VM fit one IP's 64,000 with every VM a rollout can create", () => {
+    // example: 6 frontends + 2 surging in a rollout (20 %) + the archiver in the primary region
+    for (const [id, vms] of [["app-weu", 9], ["app-neu", 8]] as const) {
+      const ports = byPath(stacks[id], "azurerm_lb_outbound_rule", "LoadBalancer/FrontendEgress").allocated_outbound_ports;
+      expect(ports).toBe(outboundPortsPerVm(vms));
+      expect(ports * vms).toBeLessThanOrEqual(64000);
+      expect(ports * vms).toBeGreaterThan(64000 - 8 * vms);
+    }
+    expect(outboundPortsPerVm(1)).toBe(16000);
   });
 });
 

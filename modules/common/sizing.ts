@@ -1,11 +1,14 @@
 import { BlueprintConfig, KNOWN_VM_SKUS, SIZE_PRESETS, SizePresetValues } from "../../config";
 import { ARCHIVER_DB_CONNECTIONS, dbConnectionsPerFrontend, fpmMaxChildrenFor } from "../cloud-init";
+import { ROLLING_BATCH_PERCENT } from "../frontend/frontend-scale-set";
 
 /** Concrete sizes after applying the preset and the config's overrides. */
 export interface ResolvedSizing extends Omit<SizePresetValues, "archiverMemoryGiB"> {
+  /** Most frontends one region can have: the autoscale ceiling plus the surge batch of a rolling upgrade. */
+  readonly maxFrontendsDuringRollout: number;
   /** `pm.max_children` of each frontend's PHP-FPM pool. */
   readonly phpWorkersPerFrontend: number;
-  /** MySQL `max_connections`: every connection every possible frontend in both regions can open, plus the archiver and headroom. */
+  /** MySQL `max_connections`: every connection every possible frontend (rollouts included) in both regions can open, plus the archiver and headroom. */
   readonly mysqlMaxConnections: number;
 }
 
@@ -18,6 +21,7 @@ export function resolveSizing(config: BlueprintConfig): ResolvedSizing {
   const frontendMemoryGiB = KNOWN_VM_SKUS[frontendVmSku]?.memoryGiB ?? preset.frontendMemoryGiB;
   const maxInstances = config.frontends.maxInstances ?? preset.maxInstances;
   const phpWorkersPerFrontend = fpmMaxChildrenFor(frontendMemoryGiB);
+  const maxFrontendsDuringRollout = maxInstances + Math.ceil((maxInstances * ROLLING_BATCH_PERCENT) / 100);
   return {
     frontendVmSku,
     frontendMemoryGiB,
@@ -28,7 +32,8 @@ export function resolveSizing(config: BlueprintConfig): ResolvedSizing {
     mysqlSkuName: config.mysql.skuName ?? preset.mysqlSkuName,
     mysqlStorageGiB: config.mysql.storageGiB ?? preset.mysqlStorageGiB,
     mysqlIops: config.mysql.iops ?? preset.mysqlIops,
+    maxFrontendsDuringRollout,
     phpWorkersPerFrontend,
-    mysqlMaxConnections: 2 * maxInstances * dbConnectionsPerFrontend(phpWorkersPerFrontend) + ARCHIVER_DB_CONNECTIONS + HEADROOM_CONNECTIONS,
+    mysqlMaxConnections: 2 * maxFrontendsDuringRollout * dbConnectionsPerFrontend(phpWorkersPerFrontend) + ARCHIVER_DB_CONNECTIONS + HEADROOM_CONNECTIONS,
   };
 }

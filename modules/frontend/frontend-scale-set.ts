@@ -26,6 +26,9 @@ export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBasePr
   readonly repairGracePeriod?: string;
 }
 
+/** Share of instances replaced per rolling-upgrade batch; with surge, that many extra VMs exist during a rollout. */
+export const ROLLING_BATCH_PERCENT = 20;
+
 /**
  * Matomo frontends: a Uniform scale set spread evenly over zones, rolling
  * upgrades with surge, automatic instance repair and OS image upgrades driven
@@ -58,7 +61,7 @@ export class FrontendScaleSet extends Construct {
       singlePlacementGroup: false,
       upgradeMode: "Rolling",
       rollingUpgradePolicy: {
-        maxBatchInstancePercent: 20,
+        maxBatchInstancePercent: ROLLING_BATCH_PERCENT,
         maxUnhealthyInstancePercent: 20,
         maxUnhealthyUpgradedInstancePercent: 20,
         pauseTimeBetweenBatches: "PT2M",

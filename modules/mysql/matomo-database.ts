@@ -118,11 +118,12 @@ export class MatomoDatabase extends Construct {
       sql_generate_invisible_primary_key: props.sqlGenerateInvisiblePrimaryKey,
       character_set_server: "utf8mb4",
     };
-    for (const [name, value] of Object.entries(parameters)) {
-      new MysqlFlexibleServerConfiguration(this, `Parameter-${name}`, {
-        name, value, resourceGroupName: props.resourceGroupName, serverName: this.server.name,
-      });
-    }
+    const applyParameters = (prefix: string, serverName: string) => {
+      for (const [name, value] of Object.entries(parameters)) {
+        new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, { name, value, resourceGroupName: props.resourceGroupName, serverName });
+      }
+    };
+    applyParameters("Parameter", this.server.name);
 
     this.database = new MysqlFlexibleDatabase(this, "Database", {
       name: props.databaseName,
@@ -159,6 +160,8 @@ export class MatomoDatabase extends Construct {
         notes: "Cross-region replica: the promotion target for region failover.",
       });
       new Diagnostics(this, "ReplicaDiagnostics", { targetResourceId: this.replica.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId });
+      // A promoted replica becomes the primary: it must already run with Matomo's parameters.
+      applyParameters("ReplicaParameter", this.replica.name);
     }
   }
 }
