@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { KNOWN_VM_SKUS, SIZE_PRESETS } from "./presets";
 import { cidrsOverlap, parseCidr } from "./cidr";
+import cloudflarePlans from "./cloudflare-plans.json";
 
 /**
  * The environment config schema. Every field a fork may edit is declared here,
@@ -26,16 +27,9 @@ export const CLOUDFLARE_CHECK_REGIONS = [
   "WNAM", "ENAM", "WEU", "EEU", "NSAM", "SSAM", "OC", "ME", "NAF", "SAF", "SAS", "SEAS", "NEAS",
 ] as const;
 
-/** Cloudflare plan tiers and the load-balancing limits the blueprint enforces for each. */
-export const CLOUDFLARE_PLAN_LIMITS = {
-  free: { minMonitorIntervalSeconds: 60, steering: ["failover"] },
-  pro: { minMonitorIntervalSeconds: 60, steering: ["failover", "random"] },
-  business: { minMonitorIntervalSeconds: 15, steering: ["failover", "random"] },
-  enterprise: {
-    minMonitorIntervalSeconds: 10,
-    steering: ["failover", "random", "dynamic_latency", "geo", "proximity"],
-  },
-} as const;
+/** Cloudflare plan tiers and the load-balancing limits the blueprint enforces for each (shared with the report). */
+const { "//": _source, ...planLimits } = cloudflarePlans;
+export const CLOUDFLARE_PLAN_LIMITS: Readonly<Record<"free" | "pro" | "business" | "enterprise", { readonly minMonitorIntervalSeconds: number; readonly steering: readonly string[] }>> = planLimits;
 export type CloudflarePlan = keyof typeof CLOUDFLARE_PLAN_LIMITS;
 /** Steering policies that need the Traffic Steering add-on below Enterprise. */
 export const TRAFFIC_STEERING_POLICIES = ["dynamic_latency", "geo", "proximity"] as const;

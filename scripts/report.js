@@ -33,8 +33,8 @@ const SRC = {
   adr0010: "docs/adr/0010-network-egress-and-shared-files.md",
 };
 
-/** Published monitor-interval floors per plan (Cloudflare, see SRC.cfMonitor). */
-const PLAN_FLOOR = { free: 60, pro: 60, business: 15, enterprise: 10 };
+/** Plan limits the config schema enforces too (one file, two readers). */
+const PLAN_LIMITS = require("../config/cloudflare-plans.json");
 /** Provider defaults when an attribute is absent (SRC.cfDefaults). */
 const MONITOR_DEFAULTS = { interval: 60, timeout: 5, retries: 2, consecutive_down: 0, consecutive_up: 0 };
 /** Tag the app stacks may put on the archiver to declare its copy interval to the secondary share. */
@@ -95,7 +95,7 @@ function edgeBudget(edge) {
   const lb = lbs[0][1];
   return {
     plan,
-    planFloorSeconds: plan ? PLAN_FLOOR[plan] : undefined,
+    planFloorSeconds: plan && PLAN_LIMITS[plan] ? PLAN_LIMITS[plan].minMonitorIntervalSeconds : undefined,
     monitor: { type: m.type, path: m.path, expectedCodes: m.expected_codes, ...detection(m) },
     pools: pools.map((p) => ({ ...p, probingDataCentres: 3 * p.checkRegions.length })),
     loadBalancer: {
