@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { MysqlFlexibleServer } from "@cdktf/provider-azurerm/lib/mysql-flexible-server";
 import { MysqlFlexibleServerConfiguration } from "@cdktf/provider-azurerm/lib/mysql-flexible-server-configuration";
 import { MysqlFlexibleDatabase } from "@cdktf/provider-azurerm/lib/mysql-flexible-database";
@@ -30,13 +29,6 @@ export interface MatomoDatabaseProps {
   readonly delegatedSubnetId: string;
   /** Private DNS zone (ends in `.mysql.database.azure.com`), linked to both VNets. */
   readonly privateDnsZoneId: string;
-  /**
-   * The zone's VNet links, when they are in the same stack: Azure resolves the
-   * server name through them at create. Links in an earlier stack are already
-   * applied (depends_on cannot point across stacks).
-   * @default - none
-   */
-  readonly dnsLinks?: ITerraformDependable[];
   readonly administratorLogin: string;
   /** Reference to a generated password; never a literal. */
   readonly administratorPassword: string;
@@ -97,7 +89,6 @@ export class MatomoDatabase extends Construct {
       storage,
       maintenanceWindow: props.maintenanceWindow,
       tags: props.tags,
-      dependsOn: props.dnsLinks,
       // Zones swap on every HA failover; following them would plan a move back. Auto-grow
       // raises size_gb past the config; a plan to shrink it would replace the server.
       lifecycle: { ignoreChanges: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb"] },
@@ -151,8 +142,7 @@ export class MatomoDatabase extends Construct {
         // Replica -> None is the only allowed change; it makes the replica a standalone server.
         replicationRole: r.promote ? "None" : undefined,
         tags: props.tags,
-        dependsOn: props.dnsLinks,
-        lifecycle: { ignoreChanges: ["storage[0].size_gb"] },
+          lifecycle: { ignoreChanges: ["storage[0].size_gb"] },
       });
       protectStateful(new Construct(this, "ReplicaProtection"), this.replica, {
         resourceId: this.replica.id,

@@ -21,8 +21,6 @@ export interface PrivateDnsProps {
 export class PrivateDns extends Construct {
   readonly mysqlZone: PrivateDnsZone;
   readonly filesZone: PrivateDnsZone;
-  /** Links the MySQL servers must wait for (Azure checks resolution at create). */
-  readonly mysqlLinks: PrivateDnsZoneVirtualNetworkLink[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateDnsProps) {
     super(scope, id);
@@ -31,7 +29,7 @@ export class PrivateDns extends Construct {
     }
     const zone = (cid: string, name: string) => {
       const z = new PrivateDnsZone(this, cid, { name, resourceGroupName: props.resourceGroupName, tags: props.tags });
-      const links = (["primary", "secondary"] as const).map((key) =>
+      for (const key of ["primary", "secondary"] as const) {
         new PrivateDnsZoneVirtualNetworkLink(this, `${cid}Link-${key}`, {
           name: `${props.networks[key].vnet.name}-link`,
           resourceGroupName: props.resourceGroupName,
@@ -39,13 +37,12 @@ export class PrivateDns extends Construct {
           virtualNetworkId: props.networks[key].vnet.id,
           registrationEnabled: false,
           tags: props.tags,
-        }),
-      );
-      return { z, links };
+        });
+      }
+      return z;
     };
-    const mysql = zone("MysqlZone", props.mysqlZoneName);
-    this.mysqlZone = mysql.z;
-    this.mysqlLinks.push(...mysql.links);
-    this.filesZone = zone("FilesZone", "privatelink.file.core.windows.net").z;
+    // The MySQL servers need these links at create; they are in `core`, applied before `data`.
+    this.mysqlZone = zone("MysqlZone", props.mysqlZoneName);
+    this.filesZone = zone("FilesZone", "privatelink.file.core.windows.net");
   }
 }
