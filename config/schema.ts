@@ -181,7 +181,11 @@ export const configSchema = z
         encryptionAtHost: z
           .boolean()
           .default(true)
-          .describe("Encrypt VM temp disks and caches at host; needs the subscription feature Microsoft.Compute/EncryptionAtHost."),
+          .describe("Encrypt VM temp disks and caches at host; needs the subscription feature Microsoft.Compute/EncryptionAtHost (`npm run preflight` checks it)."),
+        maximumSurge: z
+          .boolean()
+          .default(false)
+          .describe("Rolling upgrades create the new instances before removing old ones (capacity never dips). Needs the preview feature Microsoft.Compute/MaxSurgeRollingUpgrade registered on the subscription (https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-maxsurge); `npm run preflight` checks it."),
       })
       .prefault({}),
     admin: z.strictObject({
@@ -194,6 +198,10 @@ export const configSchema = z
           .array(z.string().refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as '203.0.113.0/28'"))
           .default([])
           .describe("Public CIDRs of the CI runners that write secrets. The vault otherwise admits only the VM subnets, so a deploying runner needs its fixed egress range here."),
+        runnerSubnetIds: z
+          .array(z.string().regex(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/, "must be an Azure subnet resource ID, /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>"))
+          .default([])
+          .describe("Subnets of self-hosted CI runners (with the Microsoft.KeyVault service endpoint) admitted to the vault, instead of or besides `allowedCidrs`."),
       })
       .prefault({}),
     alerts: z
@@ -296,6 +304,15 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
     if (!primary.zones.includes(mysql.primaryZone) || !primary.zones.includes(mysql.standbyZone)) {
       issue(["mysql", "standbyZone"], `primaryZone ${mysql.primaryZone} and standbyZone ${mysql.standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, mysql.standbyZone);
     }
+  }
+
+  // A remote deploy runs Terraform on a CI runner, which writes and refreshes the vault's secrets through its
+  // firewall: with no allowed address or subnet every apply fails with 403 ForbiddenByFirewall
+  // (https://github.com/hashicorp/terraform-provider-azurerm/issues/20742).
+  const kvAccess = c.keyVault ?? {};
+  const hasRunnerPath = [kvAccess.allowedCidrs, kvAccess.runnerSubnetIds].some((a) => Array.isArray(a) && a.length > 0);
+  if (c.backend?.type === "azurerm" && !hasRunnerPath) {
+    issue(["keyVault", "allowedCidrs"], "is empty while backend.type is 'azurerm' (deployed from CI): the runner could not reach the vault's data plane (403 ForbiddenByFirewall, https://github.com/hashicorp/terraform-provider-azurerm/issues/20742); add the runners' fixed egress CIDRs, or keyVault.runnerSubnetIds for self-hosted runners in a VNet", kvAccess.allowedCidrs ?? []);
   }
 
   // Azure global-name limits, checked on the composed names.

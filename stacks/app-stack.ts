@@ -102,6 +102,7 @@ export class AppStack extends BlueprintStack {
       cloudInit: renderFrontendCloudInit(host),
       healthPath: DEFAULT_HEALTH_PATH,
       encryptionAtHost: config.compute.encryptionAtHost,
+      maximumSurge: config.compute.maximumSurge,
       tags,
     });
 

@@ -73,7 +73,10 @@ export class CoreStack extends BlueprintStack {
       resourceGroupName: sharedRg,
       tenantId: config.azure.tenantId,
       deployerObjectId: config.azure.deployerObjectId ?? this.clientConfig.objectId,
-      allowedSubnetIds: REGION_KEYS.flatMap((k) => [this.networks[k].subnets.frontends.id, this.networks[k].subnets.archiver.id]),
+      allowedSubnetIds: [
+        ...REGION_KEYS.flatMap((k) => [this.networks[k].subnets.frontends.id, this.networks[k].subnets.archiver.id]),
+        ...config.keyVault.runnerSubnetIds,
+      ],
       allowedCidrs: config.keyVault.allowedCidrs,
       logAnalyticsWorkspaceId: workspaceId,
       tags,

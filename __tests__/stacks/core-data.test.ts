@@ -115,8 +115,8 @@ describe("data stack", () => {
     expect(params.tls_version).toBe("TLSv1.2,TLSv1.3");
     expect(Number(params.max_allowed_packet)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     expect(params.sql_generate_invisible_primary_key).toBe("OFF");
-    // 2 regions x (6 frontends + 2 surging during a rollout) x (69 app + 2 health workers + 2 cron jobs) + archiver 10 + headroom 50
-    expect(Number(params.max_connections)).toBe(2 * 8 * (69 + 2 + 2) + 10 + 50);
+    // 2 regions x 6 frontends (no surge by default) x (69 app + 2 health workers + 2 cron jobs) + archiver 10 + headroom 50
+    expect(Number(params.max_connections)).toBe(2 * 6 * (69 + 2 + 2) + 10 + 50);
   });
 
   test("utf8mb4 database", () => {

@@ -58,6 +58,10 @@ export const prod: BlueprintConfigInput = {
   admin: {
     sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHBiZ7TzlSNdoKL7tb6ooUO+B1EM4aXMJlKvM1TR2grK replace-me", // REPLACE
   },
+  keyVault: {
+    // Fixed egress range of the deploying CI runners (the vault denies everything else).
+    allowedCidrs: ["203.0.113.0/28"], // REPLACE
+  },
   alerts: { email: "analytics-oncall@contoso.com" }, // REPLACE
   tags: { "cost-center": "analytics", owner: "platform-team" },
   backend: {

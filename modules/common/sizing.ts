@@ -4,7 +4,7 @@ import { ROLLING_BATCH_PERCENT } from "../frontend/frontend-scale-set";
 
 /** Concrete sizes after applying the preset and the config's overrides. */
 export interface ResolvedSizing extends Omit<SizePresetValues, "archiverMemoryGiB"> {
-  /** Most frontends one region can have: the autoscale ceiling plus the surge batch of a rolling upgrade. */
+  /** Most frontends one region can have: the autoscale ceiling plus, with `compute.maximumSurge`, the surge batch of a rolling upgrade. */
   readonly maxFrontendsDuringRollout: number;
   /** `pm.max_children` of each frontend's PHP-FPM pool. */
   readonly phpWorkersPerFrontend: number;
@@ -21,7 +21,8 @@ export function resolveSizing(config: BlueprintConfig): ResolvedSizing {
   const frontendMemoryGiB = KNOWN_VM_SKUS[frontendVmSku]?.memoryGiB ?? preset.frontendMemoryGiB;
   const maxInstances = config.frontends.maxInstances ?? preset.maxInstances;
   const phpWorkersPerFrontend = fpmMaxChildrenFor(frontendMemoryGiB);
-  const maxFrontendsDuringRollout = maxInstances + Math.ceil((maxInstances * ROLLING_BATCH_PERCENT) / 100);
+  const surge = config.compute.maximumSurge ? Math.ceil((maxInstances * ROLLING_BATCH_PERCENT) / 100) : 0;
+  const maxFrontendsDuringRollout = maxInstances + surge;
   return {
     frontendVmSku,
     frontendMemoryGiB,

@@ -24,6 +24,12 @@ export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBasePr
    * @default "PT30M"
    */
   readonly repairGracePeriod?: string;
+  /**
+   * Rolling upgrades add the new instances before removing old ones. Needs the
+   * subscription preview feature Microsoft.Compute/MaxSurgeRollingUpgrade.
+   * @default false
+   */
+  readonly maximumSurge?: boolean;
 }
 
 /** Share of instances replaced per rolling-upgrade batch; with surge, that many extra VMs exist during a rollout. */
@@ -66,8 +72,8 @@ export class FrontendScaleSet extends Construct {
         maxUnhealthyUpgradedInstancePercent: 20,
         pauseTimeBetweenBatches: "PT2M",
         prioritizeUnhealthyInstancesEnabled: true,
-        // New instances come up before old ones go, so capacity never dips.
-        maximumSurgeInstancesEnabled: true,
+        // With surge, new instances come up before old ones go, so capacity never dips.
+        maximumSurgeInstancesEnabled: props.maximumSurge ?? false,
       },
       automaticOsUpgradePolicy: { enableAutomaticOsUpgrade: true, disableAutomaticRollback: false },
       automaticInstanceRepair: { enabled: true, gracePeriod: props.repairGracePeriod ?? "PT30M", action: "Replace" },
