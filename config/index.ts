@@ -1,5 +1,5 @@
 import { BlueprintConfig, BlueprintConfigInput } from "./schema";
-import { parseConfig } from "./load";
+import { ConfigError, parseConfig } from "./load";
 import { example } from "./environments/example";
 import { prod } from "./environments/prod";
 
@@ -11,10 +11,20 @@ export * from "./presets";
 export const ENVIRONMENTS: Readonly<Record<string, BlueprintConfigInput>> = { example, prod };
 
 /** Loads and validates the named environment; throws a ConfigError listing all problems. */
-export function loadEnvironment(name: string): BlueprintConfig {
-  const input = ENVIRONMENTS[name];
+export function loadEnvironment(name: string, environments: Readonly<Record<string, BlueprintConfigInput>> = ENVIRONMENTS): BlueprintConfig {
+  const input = environments[name];
   if (!input) {
-    throw new Error(`Unknown environment '${name}'. Known: ${Object.keys(ENVIRONMENTS).join(", ")}. Set MATOMO_ENV to one of them.`);
+    throw new Error(`Unknown environment '${name}'. Known: ${Object.keys(environments).join(", ")}. Set MATOMO_ENV to one of them.`);
   }
-  return parseConfig(name, input);
+  const config = parseConfig(name, input);
+  // The `environment` value keys the state files and every resource name: two files with the same one would overwrite each other.
+  const twins = Object.entries(environments).filter(([other, c]) => other !== name && (c as { environment?: unknown }).environment === config.environment).map(([other]) => other);
+  if (twins.length > 0) {
+    throw new ConfigError(name, [{
+      field: "environment",
+      received: JSON.stringify(config.environment),
+      message: `is also used by config/environments/${twins.join(", ")}.ts: both would share Terraform state keys and Azure resource names; give each environment its own value`,
+    }]);
+  }
+  return config;
 }

@@ -115,8 +115,9 @@ describe("data stack", () => {
     expect(params.tls_version).toBe("TLSv1.2,TLSv1.3");
     expect(Number(params.max_allowed_packet)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     expect(params.sql_generate_invisible_primary_key).toBe("OFF");
-    // 2 regions x 6 frontends (no surge by default) x (69 app + 2 health workers + 2 cron jobs) + archiver 10 + headroom 50
-    expect(Number(params.max_connections)).toBe(2 * 6 * (69 + 2 + 2) + 10 + 50);
+    // 2 regions x 6 frontends (no surge by default) x (32 app workers on 2 vCPUs + 2 health workers + 2 cron jobs) + archiver 10 + headroom 50
+    expect(Number(params.max_connections)).toBe(2 * 6 * (32 + 2 + 2) + 10 + 50);
+    expect(Number(params.max_connections)).toBeLessThanOrEqual(1365); // Azure's maximum on GP_Standard_D2ds_v4
   });
 
   test("utf8mb4 database", () => {

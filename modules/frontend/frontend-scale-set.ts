@@ -3,6 +3,7 @@ import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-v
 import { MonitorAutoscaleSetting, MonitorAutoscaleSettingProfileRule } from "@cdktf/provider-azurerm/lib/monitor-autoscale-setting";
 import { hardenedLinuxVm, LinuxVmBaseProps } from "../common/linux-vm-defaults";
 import { AzureResourceProps } from "../common/props";
+import { ROLLING_BATCH_PERCENT } from "../../config/capacity";
 
 export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBaseProps {
   readonly vmSku: string;
@@ -32,8 +33,7 @@ export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBasePr
   readonly maximumSurge?: boolean;
 }
 
-/** Share of instances replaced per rolling-upgrade batch; with surge, that many extra VMs exist during a rollout. */
-export const ROLLING_BATCH_PERCENT = 20;
+export { ROLLING_BATCH_PERCENT };
 
 /**
  * Matomo frontends: a Uniform scale set spread evenly over zones, rolling

@@ -4,6 +4,7 @@ import { MysqlFlexibleServerConfiguration } from "@cdktf/provider-azurerm/lib/my
 import { MysqlFlexibleDatabase } from "@cdktf/provider-azurerm/lib/mysql-flexible-database";
 import { protectStateful } from "../common/protect";
 import { Diagnostics } from "../common/diagnostics";
+import { MYSQL_MAX_CONNECTIONS_SOURCE, MYSQL_SKUS } from "../../config/capacity";
 
 export interface MatomoDatabaseProps {
   /** Primary server name (global DNS label). */
@@ -67,8 +68,12 @@ export class MatomoDatabase extends Construct {
     if (props.primaryZone === props.standbyZone) {
       throw new Error(`MatomoDatabase: standbyZone '${props.standbyZone}' equals primaryZone; zone-redundant HA needs two zones`);
     }
-    if (!/^(GP|MO)_/.test(props.skuName)) {
-      throw new Error(`MatomoDatabase: skuName '${props.skuName}' is not General Purpose (GP_) or Business Critical (MO_); zone-redundant HA is unavailable on Burstable`);
+    const limits = MYSQL_SKUS[props.skuName];
+    if (!limits) {
+      throw new Error(`MatomoDatabase: skuName '${props.skuName}' is not a General Purpose or Business Critical size in config/capacity.ts; zone-redundant HA is unavailable on Burstable`);
+    }
+    if (props.maxConnections > limits.maxConnections) {
+      throw new Error(`MatomoDatabase: maxConnections ${props.maxConnections} exceeds Azure's maximum of ${limits.maxConnections} on ${props.skuName} (${MYSQL_MAX_CONNECTIONS_SOURCE}); use a larger size or fewer connections`);
     }
     const storage = { sizeGb: props.storageGiB, iops: props.iops, autoGrowEnabled: true, ioScalingEnabled: false };
 
