@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { Annotations, IAspect, TerraformResource } from "cdktf";
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, Tokenization } from "cdktf";
 import { PolicyRule, ResourceView, RuleResult } from "./rule";
 import { suppressionsOf } from "./suppressions";
 import { ALL_RULES } from "./rules";
@@ -15,7 +15,13 @@ export interface PolicyFinding {
 export function viewOf(resource: TerraformResource): ResourceView {
   const tf = resource.toTerraform() as { resource: Record<string, Record<string, any>> };
   const attributes = tf.resource[resource.terraformResourceType][resource.friendlyUniqueId];
-  return { type: resource.terraformResourceType, attributes };
+  // depends_on holds references (tokens) until synthesis; resolve them so rules can read the addresses.
+  const dependsOn = attributes.depends_on === undefined ? undefined : Tokenization.resolve(attributes.depends_on, {
+    scope: resource,
+    preparing: false,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  });
+  return { type: resource.terraformResourceType, attributes: dependsOn === undefined ? attributes : { ...attributes, depends_on: dependsOn } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { exampleConfig, resourcesOf, synthAll, byPath, TfJson, exampleSynth } from "../helpers";
+import { ALL_RULES } from "../../policies/rules";
 
 let core: TfJson;
 let data: TfJson;
@@ -99,6 +100,29 @@ describe("data stack", () => {
     expect(r.high_availability).toBeUndefined();
     expect(r.replication_role).toBeUndefined();
     expect(r.lifecycle).toEqual({ ignore_changes: ["storage[0].size_gb"], prevent_destroy: true });
+  });
+
+  test("the replica waits for every source parameter and the database (creating it restarts the source)", () => {
+    const r = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Replica");
+    const sourceParameters = Object.keys(resourcesOf(data, "azurerm_mysql_flexible_server_configuration")).filter((k) => k.startsWith("Mysql_Parameter-"));
+    expect(sourceParameters.length).toBeGreaterThanOrEqual(6);
+    expect(r.depends_on).toEqual(expect.arrayContaining([
+      ...sourceParameters.map((k) => `azurerm_mysql_flexible_server_configuration.${k}`),
+      expect.stringMatching(/^azurerm_mysql_flexible_database\.Mysql_Database_/),
+    ]));
+  });
+
+  test("storage diagnostics use the metric categories Azure accepts there, never AllMetrics (BP-DIAG-1 on real output)", () => {
+    const rule = ALL_RULES.find((x) => x.id === "BP-DIAG-1")!;
+    const settings = Object.values(resourcesOf(data, "azurerm_monitor_diagnostic_setting")) as any[];
+    const storage = settings.filter((d) => String(d.target_resource_id).includes("azurerm_storage_account."));
+    expect(storage).toHaveLength(4);
+    for (const d of storage) {
+      expect(d.enabled_metric.map((m: any) => m.category).sort()).toEqual(["Capacity", "Transaction"]);
+      expect(rule.evaluate({ type: "azurerm_monitor_diagnostic_setting", attributes: d })).toBe("COMPLIANT");
+    }
+    const mysql = settings.find((d) => String(d.target_resource_id).includes("azurerm_mysql_flexible_server."));
+    expect(mysql.enabled_metric).toEqual([{ category: "AllMetrics" }]);
   });
 
   test("promoting the replica is one config value", () => {

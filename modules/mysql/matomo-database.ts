@@ -114,12 +114,10 @@ export class MatomoDatabase extends Construct {
       sql_generate_invisible_primary_key: props.sqlGenerateInvisiblePrimaryKey,
       character_set_server: "utf8mb4",
     };
-    const applyParameters = (prefix: string, serverName: string) => {
-      for (const [name, value] of Object.entries(parameters)) {
-        new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, { name, value, resourceGroupName: props.resourceGroupName, serverName });
-      }
-    };
-    applyParameters("Parameter", this.server.name);
+    const applyParameters = (prefix: string, serverName: string) =>
+      Object.entries(parameters).map(([name, value]) =>
+        new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, { name, value, resourceGroupName: props.resourceGroupName, serverName }));
+    const sourceParameters = applyParameters("Parameter", this.server.name);
 
     this.database = new MysqlFlexibleDatabase(this, "Database", {
       name: props.databaseName,
@@ -147,6 +145,8 @@ export class MatomoDatabase extends Construct {
         // Replica -> None is the only allowed change; it makes the replica a standalone server.
         replicationRole: r.promote ? "None" : undefined,
         tags: props.tags,
+        // Creating the first replica restarts the source: let the source finish its parameters and database first.
+        dependsOn: [...sourceParameters, this.database],
           lifecycle: { ignoreChanges: ["storage[0].size_gb"] },
       });
       protectStateful(new Construct(this, "ReplicaProtection"), this.replica, {
