@@ -1,7 +1,6 @@
 import "cdktf/lib/testing/adapters/jest";
 import { LoadBalancerMonitor } from "@cdktf/provider-cloudflare/lib/load-balancer-monitor";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
-import { AuthenticatedOriginPullsSettings } from "@cdktf/provider-cloudflare/lib/authenticated-origin-pulls-settings";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { exampleConfig } from "../helpers";
@@ -95,7 +94,9 @@ describe("load balancer", () => {
 
 describe("zone TLS", () => {
   test.each([
+    ["ssl_automatic_mode", "custom"],
     ["ssl", "strict"],
+    ["tls_client_auth", "on"],
     ["min_tls_version", "1.2"],
     ["tls_1_3", "on"],
     ["always_use_https", "on"],
@@ -104,8 +105,15 @@ describe("zone TLS", () => {
     expect(edgeText()).toHaveResourceWithProperties(ZoneSetting, { zone_id: "fedcba9876543210fedcba9876543210", setting_id: settingId, value });
   });
 
-  test("Authenticated Origin Pulls is on for the zone", () => {
-    expect(edgeText()).toHaveResourceWithProperties(AuthenticatedOriginPullsSettings, { zone_id: "fedcba9876543210fedcba9876543210", enabled: true });
+  test("Authenticated Origin Pulls is global (tls_client_auth), the shared certificate nginx trusts; no zone-level AOP", () => {
+    expect(all(s.edge, "cloudflare_zone_setting").filter((z) => z.setting_id === "tls_client_auth")).toEqual([expect.objectContaining({ value: "on" })]);
+    expect(s.edge.resource.cloudflare_authenticated_origin_pulls_settings).toBeUndefined();
+  });
+
+  test("Full (strict) is written only after automatic SSL/TLS mode is off", () => {
+    const ssl = all(s.edge, "cloudflare_zone_setting").find((z) => z.setting_id === "ssl");
+    const auto = refOf(s.edge, "cloudflare_zone_setting", "ZoneTls/SslAutomaticMode", "id").replace(/^\$\{(.*)\.id\}$/, "$1");
+    expect(ssl.depends_on).toEqual([auto]);
   });
 });
 
