@@ -7,7 +7,8 @@ import { exampleConfig } from "../helpers";
 import { SECRET_NAMES } from "../../modules/common/secret-names";
 import { loadProjectSchemas, validateTerraformJson, formatIssues } from "../../verify/schema/validator";
 import { CLOUDFLARE_RULES } from "../../policies/rules/cloudflare";
-import { all, at, EdgeSynth, inCore, refOf, synthEdge } from "./synth-edge";
+import { all, at, driftProblems, EdgeSynth, inCore, refOf, synthEdge } from "./synth-edge";
+import { DRIFTING_ATTRIBUTES } from "../../modules/edge/provider-drift";
 
 const CF_RANGES = "${data.cloudflare_ip_ranges.CloudflareIpRanges.ipv4_cidrs}";
 const HOST = "analytics.example.com";
@@ -89,6 +90,40 @@ describe("load balancer", () => {
     expect(lb.session_affinity).toBe("none");
     expect(lb.adaptive_routing).toEqual({ failover_across_pools: true });
     expect(lb.ttl).toBeUndefined();
+  });
+});
+
+describe("provider 5.x drift (terraform-provider-cloudflare#7339)", () => {
+  test("the drift list names only optional+computed attributes of the 5.14 schema", () => {
+    for (const [type, attrs] of Object.entries(DRIFTING_ATTRIBUTES)) {
+      expect(driftProblems(type as keyof typeof DRIFTING_ATTRIBUTES, { lifecycle: { ignore_changes: [...attrs] } }, [])).toEqual([]);
+    }
+  });
+
+  test("the load balancer ignores exactly the drifting attributes it leaves to Cloudflare", () => {
+    const [lb] = all(s.edge, "cloudflare_load_balancer");
+    expect(driftProblems("cloudflare_load_balancer", lb, DRIFTING_ATTRIBUTES.cloudflare_load_balancer)).toEqual([]);
+    expect(lb.lifecycle.ignore_changes).toEqual([
+      "session_affinity_ttl", "ttl", "country_pools", "networks", "pop_pools", "region_pools",
+      "location_strategy", "random_steering", "session_affinity_attributes", "rules",
+    ]);
+  });
+
+  test.each(["primary", "secondary"] as const)("%s pool ignores load shedding, notification filter and origin steering", (key) => {
+    expect(driftProblems("cloudflare_load_balancer_pool", pool(key), DRIFTING_ATTRIBUTES.cloudflare_load_balancer_pool)).toEqual([]);
+    expect(pool(key).lifecycle.ignore_changes).toEqual(["load_shedding", "notification_filter", "origin_steering"]);
+  });
+
+  test("the check catches the drift it is for", () => {
+    const [lb] = all(s.edge, "cloudflare_load_balancer");
+    expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: undefined }, ["country_pools"])).toEqual(["country_pools: drifts, not set and not ignored"]);
+    expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: { ignore_changes: ["adaptive_routing", "zone_name"] } }, [])).toEqual([
+      "adaptive_routing: set by the blueprint but ignored (changes would never apply)",
+      "zone_name: not optional+computed, ignore_changes has no effect",
+    ]);
+    expect(driftProblems("cloudflare_load_balancer", { session_affinity_attributes: { samesite: "Lax" } }, ["session_affinity_attributes"])).toContain(
+      "session_affinity_attributes.drain_duration: computed field left unset",
+    );
   });
 });
 
