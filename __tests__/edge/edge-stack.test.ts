@@ -9,6 +9,9 @@ import { loadProjectSchemas, validateTerraformJson, formatIssues } from "../../v
 import { CLOUDFLARE_RULES } from "../../policies/rules/cloudflare";
 import { all, at, driftProblems, EdgeSynth, inCore, refOf, synthEdge } from "./synth-edge";
 import { DRIFTING_ATTRIBUTES } from "../../modules/edge/provider-drift";
+import { checkRateLimitExpression, expressionFields } from "../../modules/edge/plan-profile";
+import { loginRequestExpression } from "../../modules/edge/edge-rules";
+import { configFields } from "../../config/reference";
 
 const CF_RANGES = "${data.cloudflare_ip_ranges.CloudflareIpRanges.ipv4_cidrs}";
 const HOST = "analytics.example.com";
@@ -272,9 +275,42 @@ describe("rules", () => {
     const [rl] = phase("http_ratelimit");
     expect(rl.rules).toHaveLength(1);
     expect(rl.rules[0].expression).toBe(`(http.host eq "${HOST}" and http.request.uri.query contains "module=Login")`);
+    // What it protects, said where operators read it: the query string, not a POST body.
+    expect(expressionFields(rl.rules[0].expression)).toEqual(["http.host", "http.request.uri.query"]);
+    expect(rl.rules[0].description).toContain("not module=Login in a POST body");
     expect(rl.rules[0].ratelimit).toEqual({ characteristics: ["cf.colo.id", "ip.src"], period: 60, requests_per_period: 10, mitigation_timeout: 600 });
     expect(rl.rules[0].ratelimit.period).toBeLessThanOrEqual(60);
     expect(rl.rules[0].ratelimit.mitigation_timeout).toBeLessThanOrEqual(3600);
+  });
+});
+
+describe("login rate limit: fields the plan offers (Cloudflare rate limiting features by plan)", () => {
+  const bodyMatch = `(http.host eq "${HOST}" and any(http.request.body.form["module"][*] == "Login"))`;
+
+  test("the query-string rule fits every plan that gets one", () => {
+    for (const plan of ["pro", "business", "enterprise"] as const) {
+      expect(() => checkRateLimitExpression(plan, "matomo_login", loginRequestExpression(HOST))).not.toThrow();
+    }
+  });
+
+  test.each(["free", "pro", "business", "enterprise"] as const)("a POST-body match is rejected on %s, naming the field, the plan and the source", (plan) => {
+    expect(() => checkRateLimitExpression(plan, "matomo_login", bodyMatch)).toThrow(
+      new RegExp(`'http\\.request\\.body\\.form'.*'${plan}' Cloudflare plan.*Advanced Rate Limiting.*https://developers\\.cloudflare\\.com/learning-paths/application-security/rate-limiting/features/`),
+    );
+  });
+
+  test("per-plan fields: method from Business, host from Pro; string literals are not fields", () => {
+    const byMethod = `(http.request.method eq "POST" and http.request.uri.path eq "/index.php")`;
+    expect(() => checkRateLimitExpression("pro", "r", byMethod)).toThrow(/'http\.request\.method'.*'pro'/);
+    expect(() => checkRateLimitExpression("business", "r", byMethod)).not.toThrow();
+    expect(() => checkRateLimitExpression("free", "r", loginRequestExpression(HOST))).toThrow(/'http\.host', 'http\.request\.uri\.query'.*'free'/);
+    expect(expressionFields(`http.host eq "ip.src.example" and http.request.uri.path eq "/cf.x"`)).toEqual(["http.host", "http.request.uri.path"]);
+  });
+
+  test("the config field says what the rule covers and what it does not", () => {
+    const field = configFields().find((f) => f.field === "cloudflare.loginRateLimit")!;
+    expect(field.description).toMatch(/`module=Login` in the query string/);
+    expect(field.description).toMatch(/POST body is not counted/);
   });
 });
 
