@@ -63,6 +63,7 @@ describe("monitor", () => {
       path: "/healthz",
       header: { Host: [HOST] },
       expected_codes: "200",
+      expected_body: "ok",
       allow_insecure: false,
       follow_redirects: false,
       probe_zone: "example.com",
