@@ -133,7 +133,7 @@ const cloudflareSchema = z.strictObject({
     .describe("`failover` = active-passive in region order; `random` = weighted active-active."),
   monitorIntervalSeconds: z.number().int().min(10).max(3600).optional().describe("Health-check interval. @default - the plan's floor"),
   sessionAffinity: z.enum(["none", "cookie"]).default("none").describe("Matomo keeps sessions in MySQL, so affinity is off by default."),
-  loginRateLimit: z.boolean().default(true).describe("Rate-limit the Matomo login path at the edge."),
+  loginRateLimit: z.boolean().default(true).describe("Rate-limit Matomo's login form at the edge: requests with `module=Login` in the query string, per client IP (not on Free). A `module=Login` sent in a POST body is not counted, as no plan's rate limiting rules can read the body without Enterprise Advanced Rate Limiting; Matomo's brute-force detection still limits failed logins per IP."),
 });
 
 const backendSchema = z
