@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { App, TerraformStack } from "cdktf";
+import { loadEnvironment } from "../../config";
+import { synthesizeEnvironment } from "../../stacks/synthesize";
 
 /** Runs main.ts in a fresh module registry with the given environment; returns the exit code (or undefined). */
 function runMain(env: Record<string, string>, patchEnvironments: (envs: Record<string, any>) => void = () => undefined) {
@@ -69,4 +72,23 @@ test("a valid environment synthesizes every stack", () => {
   const core = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "core", "cdk.tf.json"), "utf8"));
   // prod keeps state in Azure Storage, one key per stack
   expect(core.terraform.backend.azurerm).toMatchObject({ key: "prod/core.tfstate", container_name: "tfstate", use_azuread_auth: true });
+});
+
+describe("a changed set of stacks swaps in cleanly", () => {
+  const config = loadEnvironment("example");
+  const stacksNamed = (...names: string[]) => (app: App) => names.forEach((n) => new TerraformStack(app, n));
+  const run = (cli: boolean) => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "swap-")), "cdktf.out");
+    synthesizeEnvironment(config, out, stacksNamed("core", "app-old"), { cliRemovesOrphanedStacks: cli });
+    synthesizeEnvironment(config, out, stacksNamed("core", "app-new"), { cliRemovesOrphanedStacks: cli });
+    const stacks = fs.readdirSync(path.join(out, "stacks")).sort();
+    const manifest = Object.keys(JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).stacks).sort();
+    return { stacks, manifest, oldIsEmpty: stacks.includes("app-old") && fs.readdirSync(path.join(out, "stacks", "app-old")).length === 0 };
+  };
+  test("under the cdktf CLI, a dropped stack's folder is left empty for the CLI to delete (it fails if the folder is gone)", () => {
+    expect(run(true)).toEqual({ stacks: ["app-new", "app-old", "core"], manifest: ["app-new", "core"], oldIsEmpty: true });
+  });
+  test("run directly, only the new stacks remain", () => {
+    expect(run(false)).toEqual({ stacks: ["app-new", "core"], manifest: ["app-new", "core"], oldIsEmpty: false });
+  });
 });
