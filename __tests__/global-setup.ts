@@ -11,6 +11,6 @@ import { synthesizeEnvironment } from "../stacks/synthesize";
  */
 export default function globalSetup(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matomo-example-"));
-  synthesizeEnvironment(loadEnvironment("example"), path.join(dir, "cdktf.out"));
+  synthesizeEnvironment(loadEnvironment("example"), path.join(dir, "cdktf.out"), undefined, { log: () => undefined });
   process.env.MATOMO_TEST_EXAMPLE_OUT = path.join(dir, "cdktf.out");
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { BlueprintConfig } from "../config";
 import { buildBlueprint } from "./blueprint";
+import { BlueprintChecks, POLICY_REPORT_FILE, policyReport, policyReportLines } from "../policies/pack";
 
 type Build = (app: App, config: BlueprintConfig) => unknown;
 
@@ -14,6 +15,11 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly cliRemovesOrphanedStacks?: boolean;
+  /**
+   * Receives the policy lines reviewers must see (suppressions with reasons, warnings, a summary).
+   * @default - printed to stdout
+   */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -26,8 +32,14 @@ export function synthesizeEnvironment(config: BlueprintConfig, outdir: string, b
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging, stackTraces: false });
-    build(app, config);
+    const built = build(app, config) as { checks?: unknown } | undefined;
     app.synth();
+    if (built?.checks instanceof BlueprintChecks) {
+      const report = policyReport(config.environment, built.checks.findings);
+      fs.writeFileSync(path.join(staging, POLICY_REPORT_FILE), JSON.stringify(report, null, 2) + "\n");
+      const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+      policyReportLines(report).forEach(log);
+    }
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;
