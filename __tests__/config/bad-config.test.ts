@@ -1,6 +1,7 @@
 import { ConfigError, ENVIRONMENTS, loadEnvironment, parseConfig } from "../../config";
+import { exampleInput } from "../helpers";
 
-const base = () => JSON.parse(JSON.stringify(ENVIRONMENTS.example));
+const base = () => exampleInput();
 
 function problemsOf(patch: (c: any) => void) {
   const input = base();
@@ -127,7 +128,7 @@ describe("the shipped environments are valid", () => {
   });
 
   test("defaults are applied", () => {
-    const c = loadEnvironment("example");
+    const c = parseConfig("fixture", base());
     expect(c.mysql).toMatchObject({ version: "8.0.21", primaryZone: "1", standbyZone: "2", readReplica: true, promoteReplica: false, sqlGenerateInvisiblePrimaryKey: "OFF" });
     expect(c.cloudflare.sessionAffinity).toBe("none");
     expect(c.compute.encryptionAtHost).toBe(true);
