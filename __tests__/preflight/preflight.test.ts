@@ -1,0 +1,185 @@
+/**
+ * `npm run preflight` against recorded API responses (fixtures/README.md): a passing account and a failing one,
+ * through the real SDK clients with an injected HTTP client and fetch. Nothing leaves the process.
+ */
+import { CredentialUnavailableError } from "@azure/identity";
+import { ENVIRONMENTS, type BlueprintConfigInput } from "../../config";
+import { prod } from "../../config/environments/prod";
+import { main } from "../../preflight/cli";
+import { CHECKS } from "../../preflight/run";
+import { recordedAccount } from "./recorded";
+
+// prod with the surge feature on, so every check has something to verify.
+const ENV = "pftest";
+(ENVIRONMENTS as Record<string, BlueprintConfigInput>)[ENV] = { ...prod, compute: { maximumSurge: true } };
+const SUBSCRIPTION = prod.azure.subscriptionId;
+
+async function run(account: string, argv: string[] = [], egressIp = "203.0.113.5") {
+  const recorded = recordedAccount(account, SUBSCRIPTION);
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    argv,
+    { MATOMO_ENV: ENV },
+    { out: (t) => out.push(t), err: (t) => err.push(t) },
+    { credential: recorded.credential, azureHttpClient: recorded.azureHttpClient, cloudflareToken: "recorded-token", cloudflareFetch: recorded.cloudflareFetch, egressIp: async () => egressIp },
+  );
+  return { code, out: out.join("\n"), err: err.join("\n"), recorded };
+}
+
+const statusLines = (out: string) => Object.fromEntries(out.split("\n").filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => [l.split(/\s+/)[1], l.split(" ")[0]]));
+
+test("the passing account passes every check, with one status line per check and a summary", async () => {
+  const { code, out, err, recorded } = await run("good");
+  expect(err).toBe("");
+  expect(recorded.unexpected).toEqual([]);
+  expect(statusLines(out)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, "PASS"])));
+  expect(out).toMatch(/PASS vcpu-quota .*westeurope standardDSv5Family 52\/96 free/);
+  expect(out).toMatch(/PASS mysql-sku .*GP_Standard_D4ds_v4 with zone-redundant HA in westeurope zones 1\/2, replica in northeurope/);
+  expect(out.split("\n").at(-1)).toBe(`preflight '${ENV}': ${CHECKS.length} passed, 0 failed, 0 skipped`);
+  expect(code).toBe(0);
+  // Each listing is fetched once even though two checks read it.
+  expect(recorded.requests.filter((r) => r.includes("/skus?"))).toHaveLength(2);
+});
+
+test("the failing account fails every check and lists every problem with its fix", async () => {
+  const { code, out, recorded } = await run("bad", [], "198.51.100.7");
+  expect(recorded.unexpected).toEqual([]);
+  expect(statusLines(out)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, "FAIL"])));
+  const expected: RegExp[] = [
+    /Microsoft\.DBforMySQL is NotRegistered: run `az provider register --namespace Microsoft\.DBforMySQL --wait`/,
+    /Microsoft\.Insights is still Registering/,
+    /Microsoft\.Compute\/EncryptionAtHost \(needed by compute\.encryptionAtHost = true\) is NotRegistered: run `az feature register --namespace Microsoft\.Compute --name EncryptionAtHost`.*or set compute\.encryptionAtHost = false/,
+    /Microsoft\.Compute\/MaxSurgeRollingUpgrade \(needed by compute\.maximumSurge = true\) is NotRegistered: run `az feature register --namespace Microsoft\.Compute --name MaxSurgeRollingUpgrade`/,
+    /Standard_D4s_v5 \(frontends and archiver\) is restricted in zone 3 \(NotAvailableForSubscription\) in westeurope \(primary\): ask Azure support .* or remove the zone from regions\.primary\.zones/,
+    /westeurope \(primary\): standardDSv5Family needs 52 vCPUs \(frontends 12 x 4 \(10 max instances \+ 2 surge\) \+ archiver 1 x 4 \(1 archiver\)\) but only 16 are free \(limit 20, in use 4\): request a limit of at least 56/,
+    /westeurope does not offer zone-redundant HA for MySQL flexible servers \(supportedHAMode: SameZone\): choose a primary region/,
+    /this runner's egress 198\.51\.100\.7 is outside keyVault\.allowedCidrs \(203\.0\.113\.0\/28\).*add .* to keyVault\.allowedCidrs/,
+    /zone contoso\.com is on the 'pro' plan \(Pro Website\), config says cloudflare\.plan = 'business': set cloudflare\.plan = 'pro'/,
+    /account a{32} cannot create load balancers: no Load Balancing subscription among 1 \(WORKERS_PAID\): enable Load Balancing/,
+    /regions\.secondary\.cloudflareCheckRegions has 'EEU', which the account's Load Balancing regions do not include/,
+  ];
+  for (const re of expected) expect(out).toMatch(re);
+  expect(out.split("\n").filter((l) => l.startsWith("    - "))).toHaveLength(expected.length);
+  expect(out).toMatch(new RegExp(`preflight '${ENV}': 0 passed, ${CHECKS.length} failed, 0 skipped: fix every problem above`));
+  expect(code).toBe(1);
+});
+
+test("--json reports the same results as data", async () => {
+  const { code, out } = await run("bad", ["--json"], "198.51.100.7");
+  const report = JSON.parse(out);
+  expect(report.summary).toEqual({ passed: 0, failed: CHECKS.length, skipped: 0 });
+  expect(report.checks.find((c: any) => c.id === "preview-features").problems).toHaveLength(2);
+  expect(report.checks.every((c: any) => c.sources.every((s: string) => s.startsWith("https://")))).toBe(true);
+  expect(code).toBe(1);
+});
+
+test("an API that refuses the identity fails that check with the reason, and the others still run", async () => {
+  const recorded = recordedAccount("denied", SUBSCRIPTION);
+  const out: string[] = [];
+  const code = await main(["--only", "resource-providers,cloudflare-zone,key-vault-runner-access"], { MATOMO_ENV: ENV }, { out: (t) => out.push(t), err: () => undefined }, {
+    credential: recorded.credential,
+    azureHttpClient: recorded.azureHttpClient,
+    cloudflareToken: "recorded-token",
+    cloudflareFetch: recorded.cloudflareFetch,
+    egressIp: async () => "203.0.113.5",
+  });
+  const text = out.join("\n");
+  expect(text).toMatch(/cannot list the subscription's resource providers: HTTP 403 .*AuthorizationFailed.*needs Reader on subscription/);
+  expect(text).toMatch(/zone b{32} cannot be read: HTTP 403 .*Authentication error.*Zone Read/);
+  expect(text).toMatch(/^PASS key-vault-runner-access/m);
+  expect(code).toBe(1);
+});
+
+describe("without credentials", () => {
+  const noAzure = { getToken: async () => Promise.reject(new CredentialUnavailableError("DefaultAzureCredential: no credential in the chain")) };
+
+  test("exits 2 with one line saying how to log in to each, no stack trace, and makes no request", async () => {
+    const recorded = recordedAccount("good", SUBSCRIPTION);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main([], { MATOMO_ENV: ENV }, { out: (t) => out.push(t), err: (t) => err.push(t) }, { credential: noAzure, azureHttpClient: recorded.azureHttpClient, cloudflareFetch: recorded.cloudflareFetch });
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0].split("\n")).toHaveLength(1);
+    expect(err[0]).toMatch(/az login/);
+    expect(err[0]).toMatch(/set CLOUDFLARE_API_TOKEN/);
+    expect(err[0]).not.toMatch(/\bat .*\.js:\d+/);
+    expect(recorded.requests).toEqual([]);
+  });
+
+  test("a Cloudflare token alone still asks for the Azure login, and only for it", async () => {
+    const err: string[] = [];
+    const code = await main([], { MATOMO_ENV: ENV, CLOUDFLARE_API_TOKEN: "t" }, { out: () => undefined, err: (t) => err.push(t) }, { credential: noAzure });
+    expect(code).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/az login/);
+    expect(err[0]).not.toMatch(/CLOUDFLARE_API_TOKEN/);
+  });
+});
+
+describe("--only key-vault-runner-access (run by the workflows before planning; needs no login)", () => {
+  const kv = async (env: Record<string, string>, argv: string[] = []) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const noLogin = { getToken: async () => Promise.reject(new Error("must not be asked")) };
+    const code = await main(["--only", "key-vault-runner-access", ...argv], env, { out: (t) => out.push(t), err: (t) => err.push(t) }, {
+      credential: noLogin,
+      egressIp: async () => Promise.reject(new Error("must not be asked when the address is given")),
+    });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  test("passes for an address inside keyVault.allowedCidrs, given by --egress-ip", async () => {
+    const r = await kv({ MATOMO_ENV: ENV }, ["--egress-ip", "203.0.113.14"]);
+    expect(r.out).toMatch(/^PASS key-vault-runner-access .*egress 203\.0\.113\.14 is inside keyVault\.allowedCidrs \(203\.0\.113\.0\/28\)/);
+    expect(r.out.split("\n")).toHaveLength(2);
+    expect(r.code).toBe(0);
+  });
+
+  test("fails for an address outside it, given by PREFLIGHT_EGRESS_IP", async () => {
+    const r = await kv({ MATOMO_ENV: ENV, PREFLIGHT_EGRESS_IP: "203.0.113.16" });
+    expect(r.out).toMatch(/^FAIL key-vault-runner-access/);
+    expect(r.out).toMatch(/egress 203\.0\.113\.16 is outside keyVault\.allowedCidrs/);
+    expect(r.code).toBe(1);
+  });
+
+  test("fails for the example environment, whose vault admits no runner", async () => {
+    const r = await kv({}, ["--egress-ip=203.0.113.14"]);
+    expect(r.out).toMatch(/keyVault\.allowedCidrs and keyVault\.runnerSubnetIds are empty/);
+    expect(r.code).toBe(1);
+  });
+
+  test("skips, naming the subnets, when the runner may come through keyVault.runnerSubnetIds", async () => {
+    const subnet = `/subscriptions/${SUBSCRIPTION}/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/ci/subnets/runners`;
+    (ENVIRONMENTS as Record<string, BlueprintConfigInput>).pfsubnet = { ...prod, keyVault: { allowedCidrs: [], runnerSubnetIds: [subnet] } };
+    const r = await kv({ MATOMO_ENV: "pfsubnet" }, ["--egress-ip", "198.51.100.7"]);
+    expect(r.out).toMatch(new RegExp(`^SKIP key-vault-runner-access .*the runner must run in one of those subnets \\(${subnet.replace(/[/.]/g, "\\$&")}\\)`));
+    expect(r.code).toBe(0);
+  });
+
+  test("fails when the echo service cannot be reached, saying how to give the address", async () => {
+    const out: string[] = [];
+    const code = await main(["--only", "key-vault-runner-access"], { MATOMO_ENV: ENV }, { out: (t) => out.push(t), err: () => undefined }, {
+      egressIp: async () => Promise.reject(new Error("getaddrinfo ENOTFOUND")),
+    });
+    expect(out.join("\n")).toMatch(/cannot learn this runner's public IPv4 address: getaddrinfo ENOTFOUND; pass it with --egress-ip or PREFLIGHT_EGRESS_IP/);
+    expect(code).toBe(1);
+  });
+
+  test("fails for an IPv6 egress address: vault IP rules take IPv4 only", async () => {
+    const r = await kv({ MATOMO_ENV: ENV }, ["--egress-ip", "2001:db8::1"]);
+    expect(r.out).toMatch(/'2001:db8::1' is not an IPv4 address/);
+    expect(r.code).toBe(1);
+  });
+});
+
+test("bad options and unknown check IDs exit 2 with one line", async () => {
+  for (const argv of [["--only", "no-such-check"], ["--frobnicate"], ["--egress-ip"]]) {
+    const err: string[] = [];
+    expect(await main(argv, { MATOMO_ENV: ENV }, { out: () => undefined, err: (t) => err.push(t) })).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0].split("\n")).toHaveLength(1);
+  }
+});
