@@ -13,7 +13,7 @@ export interface VmNeed {
   readonly field: string;
   /** Most instances at once (quota); 0 where the size must only be offered (failover target). */
   readonly count: number;
-  /** How `count` comes about, for messages. */
+  /** How `count` comes about, for messages ("" when it needs no explaining). */
   readonly countReason: string;
 }
 
@@ -28,7 +28,7 @@ export function vmNeeds(config: BlueprintConfig, region: RegionKey): VmNeed[] {
     {
       role: "frontends",
       sku: s.frontendVmSku,
-      field: config.frontends.vmSku ? "frontends.vmSku" : "size",
+      field: config.frontends.vmSku ? "frontends.vmSku" : "frontends.vmSku or size",
       count: s.maxFrontendsDuringRollout,
       countReason: surge > 0 ? `${s.maxInstances} max instances + ${surge} surge` : `${s.maxInstances} max instances`,
     },
@@ -37,7 +37,7 @@ export function vmNeeds(config: BlueprintConfig, region: RegionKey): VmNeed[] {
       sku: s.archiverVmSku,
       field: "size",
       count: region === "primary" ? 1 : 0,
-      countReason: "1 archiver",
+      countReason: "",
     },
   ];
 }

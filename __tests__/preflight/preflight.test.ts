@@ -4,6 +4,7 @@
  * the SDKs are loaded once.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { CredentialUnavailableError } from "@azure/identity";
 import { ENVIRONMENTS, parseConfig, type BlueprintConfigInput } from "../../config";
@@ -59,7 +60,7 @@ test("the failing account fails every check and lists every problem with its fix
     /Microsoft\.Compute\/EncryptionAtHost \(needed by compute\.encryptionAtHost = true\) is NotRegistered: run `az feature register --namespace Microsoft\.Compute --name EncryptionAtHost`.*or set compute\.encryptionAtHost = false/,
     /Microsoft\.Compute\/MaxSurgeRollingUpgrade \(needed by compute\.maximumSurge = true\) is NotRegistered: run `az feature register --namespace Microsoft\.Compute --name MaxSurgeRollingUpgrade`/,
     /Standard_D4s_v5 \(frontends and archiver\) is restricted in zone 3 \(NotAvailableForSubscription\) in westeurope \(primary\): ask Azure support .* or remove the zone from regions\.primary\.zones/,
-    /westeurope \(primary\): standardDSv5Family needs 52 vCPUs \(frontends 12 x 4 \(10 max instances \+ 2 surge\) \+ archiver 1 x 4 \(1 archiver\)\) but only 16 are free \(limit 20, in use 4\): request a limit of at least 56/,
+    /westeurope \(primary\): standardDSv5Family needs 52 vCPUs \(frontends 12 x 4 \(10 max instances \+ 2 surge\) \+ archiver 1 x 4\) but only 16 are free \(limit 20, in use 4\): request a limit of at least 56/,
     /westeurope does not offer zone-redundant HA for MySQL flexible servers \(supportedHAMode: SameZone\): choose a primary region/,
     /this runner's egress 198\.51\.100\.7 is outside keyVault\.allowedCidrs \(203\.0\.113\.0\/28\).*add .* to keyVault\.allowedCidrs/,
     /zone contoso\.com is on the 'pro' plan \(Pro Website\), config says cloudflare\.plan = 'business': set cloudflare\.plan = 'pro'/,
@@ -114,6 +115,21 @@ describe("without credentials", () => {
     expect(err[0]).toMatch(/set CLOUDFLARE_API_TOKEN/);
     expect(err[0]).not.toMatch(/\bat .*\.js:\d+/);
     expect(recorded.requests).toEqual([]);
+  });
+
+  test("the real DefaultAzureCredential with no Azure CLI on the machine gives the same one line", async () => {
+    // Only the CLI credential in the chain, and no `az` on PATH: the chain fails locally, without any network call.
+    const saved = { AZURE_TOKEN_CREDENTIALS: process.env.AZURE_TOKEN_CREDENTIALS, PATH: process.env.PATH };
+    process.env.AZURE_TOKEN_CREDENTIALS = "AzureCliCredential";
+    process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "no-az-"));
+    const err: string[] = [];
+    try {
+      const code = await main(["--only", "resource-providers"], { MATOMO_ENV: ENV }, { out: () => undefined, err: (t) => err.push(t) });
+      expect(code).toBe(2);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+    expect(err).toEqual([expect.stringMatching(/^preflight: not logged in\. Azure: run `az login`[^\n]*$/)]);
   });
 
   test("a Cloudflare token alone still asks for the Azure login, and only for it", async () => {
@@ -273,7 +289,7 @@ describe("zone restrictions, as the Resource SKUs API states them", () => {
 test("a VM size missing from a region's listing names the size field and the region", async () => {
   const { results } = await runWith({ ...prod, frontends: { vmSku: "Standard_F8s_v2" } }, ["vm-sizes", "vcpu-quota"]);
   expect(results[0].problems).toEqual([
-    expect.stringMatching(/^Standard_F8s_v2 \(frontends\) is not offered in westeurope \(primary\): pick another size \(frontends\.vmSku\)/),
+    expect.stringMatching(/^Standard_F8s_v2 \(frontends\) is not offered in westeurope \(primary\): choose another VM size \(frontends\.vmSku\)/),
     expect.stringMatching(/^Standard_F8s_v2 \(frontends\) is not offered in northeurope \(secondary\)/),
   ]);
   expect(results[1].problems).toEqual([expect.stringMatching(/cannot tell the quota family of Standard_F8s_v2 in westeurope/), expect.stringMatching(/northeurope/)]);

@@ -36,7 +36,7 @@ export const vcpuQuota: Check = {
           problems.push(`cannot tell the quota family of ${need.sku} in ${location}: the size is not offered there (see check vm-sizes)`);
           continue;
         }
-        const part = `${need.role} ${need.count} x ${vcpus} (${need.countReason})`;
+        const part = `${need.role} ${need.count} x ${vcpus}${need.countReason ? ` (${need.countReason})` : ""}`;
         add(sku.family, need.count * vcpus, part);
         add("cores", need.count * vcpus, part);
       }

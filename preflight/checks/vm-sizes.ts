@@ -7,10 +7,10 @@ const SKU_NOT_AVAILABLE = "https://learn.microsoft.com/azure/azure-resource-mana
 /** How to get past a restriction, by the reason code the Resource SKUs API gives. */
 function remedy(reason: string, field: string, zonesField: string): string {
   if (reason.includes("NotAvailableForSubscription")) {
-    return `ask Azure support to enable the size for the subscription (${SKU_NOT_AVAILABLE}), or pick another size (${field}), or remove the zone from ${zonesField}`;
+    return `ask Azure support to enable the size for the subscription (${SKU_NOT_AVAILABLE}), or choose another VM size (${field}), or remove the zone from ${zonesField}`;
   }
-  if (reason.includes("QuotaId")) return `the subscription's offer type cannot use this size: pick another size (${field})`;
-  return `pick another size (${field}) or remove the zone from ${zonesField} (${SKU_NOT_AVAILABLE})`;
+  if (reason.includes("QuotaId")) return `the subscription's offer type cannot use this size: choose another VM size (${field})`;
+  return `choose another VM size (${field}) or remove the zone from ${zonesField} (${SKU_NOT_AVAILABLE})`;
 }
 
 export const vmSizes: Check = {
@@ -35,16 +35,18 @@ export const vmSizes: Check = {
       for (const need of vmNeeds(ctx.config, region)) {
         if (seen.has(need.sku)) continue;
         seen.add(need.sku);
-        const roles = vmNeeds(ctx.config, region).filter((n) => n.sku === need.sku).map((n) => n.role).join(" and ");
+        const sharing = vmNeeds(ctx.config, region).filter((n) => n.sku === need.sku);
+        const roles = sharing.map((n) => n.role).join(" and ");
+        const field = [...new Set(sharing.map((n) => n.field))].join(", ");
         const sku = findSku(skus, need.sku);
         if (!sku) {
-          problems.push(`${need.sku} (${roles}) is not offered in ${location} (${region}): pick another size (${need.field}) or region (regions.${region}.location) (${SKU_NOT_AVAILABLE})`);
+          problems.push(`${need.sku} (${roles}) is not offered in ${location} (${region}): choose another VM size (${field}) or region (regions.${region}.location) (${SKU_NOT_AVAILABLE})`);
           continue;
         }
         const reasons = zones.map((z) => zoneRestriction(sku, location, z)).filter((r): r is string => r !== undefined);
         const whole = reasons.find((r) => r.includes("whole region"));
         for (const reason of whole ? [whole] : reasons) {
-          problems.push(`${need.sku} (${roles}) is ${reason} in ${location} (${region}): ${remedy(reason, need.field, zonesField)}`);
+          problems.push(`${need.sku} (${roles}) is ${reason} in ${location} (${region}): ${remedy(reason, field, zonesField)}`);
         }
         checked.push(`${need.sku} in ${location} zones ${zones.join(",")}`);
       }
