@@ -248,6 +248,11 @@ test("only the features the config turns on are required", async () => {
   expect(recorded.requests).toHaveLength(1);
 });
 
+test("a feature flag Azure no longer knows (404) is not a problem: the feature went generally available", async () => {
+  const { results } = await runWith({ ...prod, compute: { maximumSurge: true } }, ["preview-features"], "denied");
+  expect(results[0]).toMatchObject({ status: "PASS", reason: "Microsoft.Compute/EncryptionAtHost registered; Microsoft.Compute/MaxSurgeRollingUpgrade is not a feature flag any more (generally available)" });
+});
+
 test("without a read replica the secondary region's MySQL offer is not asked for", async () => {
   const { results, recorded } = await runWith({ ...prod, mysql: { ...prod.mysql, readReplica: false } }, ["mysql-sku"]);
   expect(results[0]).toMatchObject({ status: "PASS", reason: expect.stringMatching(/no replica checked/) });

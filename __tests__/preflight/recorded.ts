@@ -31,10 +31,10 @@ function fixtureFor(url: URL): string | undefined {
   return undefined;
 }
 
-/** `<name>.json` answers 200; `<name>.403.json` answers 403 (the API's error body). `account` falls back to `good`. */
+/** `<name>.json` answers 200; `<name>.<status>.json` answers that error status with the API's error body. `account` falls back to `good`. */
 function load(account: string, name: string): { status: number; body: string } | undefined {
   for (const dir of [account, "good"]) {
-    for (const status of [200, 403]) {
+    for (const status of [200, 403, 404]) {
       const file = path.join(FIXTURES, dir, status === 200 ? `${name}.json` : `${name}.${status}.json`);
       if (fs.existsSync(file)) return { status, body: fs.readFileSync(file, "utf8") };
     }

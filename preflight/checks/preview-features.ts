@@ -29,6 +29,7 @@ export const previewFeatures: Check = {
     const wanted = FEATURES.filter((f) => f.enabled(ctx.config));
     if (wanted.length === 0) return { problems: [], skipped: `${FEATURES.map((f) => f.field).join(" and ")} are off: no feature needed` };
     const problems: string[] = [];
+    const notes: string[] = [];
     for (const f of wanted) {
       const full = `${f.namespace}/${f.name}`;
       const register = `run \`az feature register --namespace ${f.namespace} --name ${f.name}\`, wait until \`az feature show --namespace ${f.namespace} --name ${f.name} --query properties.state\` says Registered, then \`az provider register --namespace ${f.namespace}\``;
@@ -36,7 +37,9 @@ export const previewFeatures: Check = {
       try {
         state = (await ctx.azure.feature(f.namespace, f.name)).properties?.state ?? "unknown";
       } catch (err) {
-        problems.push(`cannot read feature ${full}: ${describeError(err)}`);
+        // Azure retires a preview flag once the feature is generally available; then there is nothing to register.
+        if ((err as { statusCode?: number }).statusCode === 404) notes.push(`${full} is not a feature flag any more (generally available)`);
+        else problems.push(`cannot read feature ${full}: ${describeError(err)}`);
         continue;
       }
       if (state === "Registered") continue;
@@ -47,6 +50,7 @@ export const previewFeatures: Check = {
           : `${full} (needed by ${f.field} = true) is ${state}: ${register}; or set ${f.field} = false`,
       );
     }
-    return { problems, summary: `${wanted.map((f) => `${f.namespace}/${f.name}`).join(", ")} registered` };
+    const registered = wanted.map((f) => `${f.namespace}/${f.name}`).filter((n) => !notes.some((note) => note.startsWith(n)));
+    return { problems, summary: [registered.length > 0 ? `${registered.join(", ")} registered` : "", ...notes].filter(Boolean).join("; ") };
   },
 };
