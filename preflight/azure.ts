@@ -24,7 +24,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Caches each call by its arguments, so checks that share a listing (SKUs for sizes and quota) fetch it once. */
-function memo<A extends string[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function memo<A extends string[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   const cache = new Map<string, Promise<R>>();
   return (...args: A) => {
     const key = args.join("\u0000");

@@ -1,5 +1,6 @@
 import type { Zone } from "cloudflare/resources/zones/zones";
 import type { Subscription } from "cloudflare/resources/shared";
+import { memo } from "./azure";
 
 /** The `fetch` the Cloudflare SDK accepts; tests pass one that answers from recorded responses. */
 export type CloudflareFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -10,14 +11,6 @@ export interface CloudflareApi {
   accountSubscriptions(accountId: string): Promise<Subscription[]>;
   /** Load Balancing regions: `{ regions: [{ region_code, countries }] }`. */
   loadBalancingRegions(accountId: string): Promise<unknown>;
-}
-
-function once<R>(fn: (id: string) => Promise<R>): (id: string) => Promise<R> {
-  const cache = new Map<string, Promise<R>>();
-  return (id) => {
-    if (!cache.has(id)) cache.set(id, fn(id));
-    return cache.get(id)!;
-  };
 }
 
 export function cloudflareApi(apiToken: string, fetch?: CloudflareFetch): CloudflareApi {
@@ -32,12 +25,12 @@ export function cloudflareApi(apiToken: string, fetch?: CloudflareFetch): Cloudf
     ...(fetch ? { fetch, maxRetries: 0 } : {}),
   });
   return {
-    zone: once((zone_id) => client.zones.get({ zone_id })),
-    accountSubscriptions: once(async (account_id) => {
+    zone: memo((zone_id) => client.zones.get({ zone_id })),
+    accountSubscriptions: memo(async (account_id) => {
       const out: Subscription[] = [];
       for await (const s of client.accounts.subscriptions.get({ account_id })) out.push(s);
       return out;
     }),
-    loadBalancingRegions: once((account_id) => client.loadBalancers.regions.list({ account_id })),
+    loadBalancingRegions: memo((account_id) => client.loadBalancers.regions.list({ account_id })),
   };
 }
