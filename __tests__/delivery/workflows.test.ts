@@ -197,9 +197,17 @@ describe("pull-request.yml", () => {
     expect(packages(steps[apt].run)).toEqual(expect.arrayContaining(fromCi));
   });
 
-  test("synthesizes every environment in config/environments", () => {
-    expect([...jobs.synth.strategy.matrix.environment].sort()).toEqual(Object.keys(ENVIRONMENTS).sort());
+  test("synthesizes every environment in config/environments, listed from the folder (no list to keep up to date)", () => {
+    expect(jobs.synth.strategy.matrix.environment).toBe("${{ fromJSON(needs.environments.outputs.list) }}");
+    expect(jobs.synth.needs).toBe("environments");
     expect(jobs.synth.env.MATOMO_ENV).toBe("${{ matrix.environment }}");
+    // Run the listing step here: it must name exactly the environments config/index.ts discovers.
+    const list = jobs.environments.steps.find((s: { id?: string }) => s.id === "list");
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gh-out-")), "output");
+    const r = run("bash", ["-e", "-c", list.run], { cwd: REPO_ROOT, env: { ...process.env, GITHUB_OUTPUT: out } });
+    expect(r.code).toBe(0);
+    const listed = JSON.parse(/^list=(.*)$/m.exec(fs.readFileSync(out, "utf8"))![1]);
+    expect(listed).toEqual(Object.keys(ENVIRONMENTS).sort());
   });
 
   test("validates every synthesized stack with terraform and scans it with Checkov", () => {
