@@ -177,6 +177,12 @@ export const configSchema = z
     }),
     size: z.enum(["small", "medium", "large"]).default("small").describe("Size preset (see config/presets.ts)."),
     frontends: frontendsSchema,
+    archiver: z
+      .strictObject({
+        vmSku: z.string().optional().describe("Overrides the preset's archiver VM SKU (one of config/presets.ts KNOWN_VM_SKUS). @default - from `size`"),
+      })
+      .prefault({})
+      .describe("The archiver VM (hourly core:archive, installs and upgrades)."),
     mysql: mysqlSchema.prefault({}),
     compute: z
       .strictObject({
@@ -294,6 +300,10 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
     const sku = str(fe.vmSku) ?? preset.frontendVmSku;
     if (!(sku in KNOWN_VM_SKUS)) {
       issue(["frontends", "vmSku"], `is not in the blueprint's VM table (${Object.keys(KNOWN_VM_SKUS).join(", ")}); PHP-FPM sizing needs its memory: pick one or add it to config/presets.ts`, sku);
+    }
+    const archiverSku = str(c.archiver?.vmSku);
+    if (archiverSku !== undefined && !(archiverSku in KNOWN_VM_SKUS)) {
+      issue(["archiver", "vmSku"], `is not in the blueprint's VM table (${Object.keys(KNOWN_VM_SKUS).join(", ")}); pick one or add it to config/presets.ts`, archiverSku);
     }
     const pMin = int(fe.primaryMinInstances) ?? preset.primaryMinInstances;
     const sMin = int(fe.secondaryMinInstances) ?? preset.secondaryMinInstances;

@@ -33,6 +33,7 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["autoscale bounds inverted", (c) => (c.frontends.maxInstances = 2), "frontends.maxInstances", /bounds are inverted/],
   ["scale-in above scale-out", (c) => (c.frontends.scaleInCpuPercent = 80), "frontends.scaleInCpuPercent", /below scaleOutCpuPercent/],
   ["unknown VM SKU", (c) => (c.frontends.vmSku = "Standard_B1s"), "frontends.vmSku", /not in the blueprint's VM table/],
+  ["unknown archiver VM SKU", (c) => (c.archiver = { vmSku: "Standard_B2s" }), "archiver.vmSku", /not in the blueprint's VM table/],
   ["MySQL zones outside the region's zones", (c) => { c.regions.primary.zones = ["1", "2"]; c.mysql = { standbyZone: "3" }; }, "mysql.standbyZone", /must both be in regions\.primary\.zones/],
   ["Burstable MySQL SKU", (c) => (c.mysql = { skuName: "B_Standard_B1ms" }), "mysql.skuName", /not available on Burstable/],
   ["MySQL size not in Azure's max_connections table", (c) => (c.mysql = { skuName: "MO_Standard_E96ds_v5" }), "mysql.skuName", /config\/capacity\.ts/],

@@ -1,3 +1,4 @@
+import { fixtureEnvironment } from "../fixture-environment";
 import { TerraformStack, Testing } from "cdktf";
 import { MatomoDatabase } from "../../modules/mysql/matomo-database";
 import { ENVIRONMENTS, parseConfig, SIZE_PRESETS } from "../../config";
@@ -75,4 +76,10 @@ describe("MatomoDatabase refuses a max_connections Azure would reject", () => {
   test("at the maximum: accepted", () => {
     expect(() => new MatomoDatabase(new TerraformStack(Testing.app(), "s"), "Db", props("GP_Standard_D2ds_v4", 1365))).not.toThrow();
   });
+});
+
+test("the archiver size can be set per environment", () => {
+  const input = { ...fixtureEnvironment, archiver: { vmSku: "Standard_E4s_v5" } };
+  expect(resolveSizing(parseConfig("fixture", input)).archiverVmSku).toBe("Standard_E4s_v5");
+  expect(resolveSizing(parseConfig("fixture", fixtureEnvironment)).archiverVmSku).toBe(SIZE_PRESETS.small.archiverVmSku);
 });

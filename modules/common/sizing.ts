@@ -23,7 +23,7 @@ export function resolveSizing(config: BlueprintConfig): ResolvedSizing {
     primaryMinInstances: config.frontends.primaryMinInstances ?? preset.primaryMinInstances,
     secondaryMinInstances: config.frontends.secondaryMinInstances ?? preset.secondaryMinInstances,
     maxInstances,
-    archiverVmSku: preset.archiverVmSku,
+    archiverVmSku: config.archiver.vmSku ?? preset.archiverVmSku,
     mysqlSkuName: config.mysql.skuName ?? preset.mysqlSkuName,
     mysqlStorageGiB: config.mysql.storageGiB ?? preset.mysqlStorageGiB,
     mysqlIops: config.mysql.iops ?? preset.mysqlIops,
