@@ -91,8 +91,9 @@ verify) verify_mmdb "${2:?file}" ;;
 "" | --provisioning)
   require_root
   [ "$MATOMO_ROLE" = archiver ] || die "the geolocation database is kept by the archiver only"
-  if [ "${1:-}" != --provisioning ] && [ ! -e "$MATOMO_READY_FILE" ]; then
-    exit 0 # provisioning not complete in this boot; it runs this itself
+  if [ "${1:-}" != --provisioning ]; then
+    [ -e "$MATOMO_READY_FILE" ] || exit 0 # provisioning not complete in this boot; it runs this itself
+    exec > >(logger -t matomo-geoip) 2>&1 # cron discards output (MAILTO="")
   fi
   rc=0
   update_database || rc=1
