@@ -277,7 +277,8 @@ function renderFpmPool(s: ResolvedSettings): string {
  */
 export function scriptForVm(name: string, text: string): string {
   const isShell = name.endsWith(".sh");
-  const comment = isShell ? /^\s*#(?!!| shellcheck )/ : /^\s*(\/\/|\/\*\*|\*\/|\* |\*$)/;
+  // Whole lines only: the scripts have no heredocs, so a leading '#' is always a comment.
+  const comment = isShell ? /^\s*#(?!!| shellcheck )/ : /^\s*(\/\/|\/\*|\*\/|\* |\*$)/;
   const lines = text.split("\n").filter((l) => !comment.test(l));
   const pointer = `${isShell ? "#" : "//"} Commented source: modules/cloud-init/files/${name} of the Matomo blueprint.`;
   lines.splice(1, 0, pointer);

@@ -34,7 +34,7 @@ fseek($f, -min($size, 131072), SEEK_END);
 $tail = stream_get_contents($f);
 $at = strrpos($tail, "\xAB\xCD\xEFMaxMind.com");
 $meta = $at === false ? "" : substr($tail, $at + 14);
-exit(strpos($meta, "database_type") !== false && strpos($meta, "City") !== false ? 0 : 1);' -- "$file"; then
+exit(strpos($meta, "database_type") !== false && stripos($meta, "city") !== false ? 0 : 1);' -- "$file"; then
     log error "$(basename "$file") is not a MaxMind DB city database (no metadata marker or database_type)"
     return 1
   fi
