@@ -23,6 +23,7 @@ import { ARCHIVER_SETTINGS, FRONTEND_SETTINGS, RunResult, fileAt, parseCloudConf
 const php = tool("php", "php-cli");
 const gpg = tool("gpg", "gnupg");
 const sqlite = tool("php", "php-sqlite3");
+const rsync = tool("rsync", "rsync");
 
 const frontend = parseCloudConfig(renderFrontendCloudInit(FRONTEND_SETTINGS));
 const archiver = parseCloudConfig(renderArchiverCloudInit(ARCHIVER_SETTINGS));
@@ -81,6 +82,8 @@ function vm(name: string, role: "frontend" | "archiver", extra: Record<string, s
   stub("id", '[ "$1" = -u ] && { echo 0; exit 0; }; exec /usr/bin/id "$@"');
   stub("runuser", 'while [ "$1" != -- ]; do shift; done; shift; exec "$@"');
   stub("chown", "exit 0");
+  // Owners need root; the modes and paths are what the tests look at.
+  stub("install", 'a=(); while [ $# -gt 0 ]; do case "$1" in -o|-g) shift 2 ;; *) a+=("$1"); shift ;; esac; done; exec /usr/bin/install "${a[@]}"');
   // With only "-t TAG" logger reads the message from stdin (job.sh's output pipe).
   stub("logger", `{ printf 'logger %s\\n' "$*"; [ $# -gt 2 ] || cat; } >>'${calls}'`);
   stub("curl", `url="\${@: -1}"; out=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done
@@ -89,6 +92,7 @@ echo "curl $url" >>'${calls}'; src='${at("served")}'/"$(basename "$url")"; [ -f 
 */dbtool.php) echo "dbtool $2" >>'${calls}'; cat '${at("db")}'."$2" 2>/dev/null || true ;;
 */console) shift; echo "console $*" >>'${calls}'; [ ! -x '${at("console-effect")}' ] || '${at("console-effect")}' "$@" ;;
 */setup.php) echo "setup $2" >>'${calls}'; [ ! -x '${at("setup-effect")}' ] || '${at("setup-effect")}' "$@" ;;
+*/render-config.php) echo "render-config" >>'${calls}' ;;
 *) exec '${realPhp}' "$@" ;;
 esac`);
   const exec = (script: string, args: string[] = []) =>
@@ -296,12 +300,29 @@ describe("4. Matomo's file-integrity check finds nothing of the blueprint's", ()
     for (const doc of [frontend, archiver]) expect(content(doc, `${PATHS.libDir}/release.sh`)).not.toContain(".blueprint-release");
   });
 
-  test("the archiver seeds the share's misc/user with the release's files, never overwriting", () => {
-    const provision = content(archiver, `${PATHS.libDir}/provision.sh`);
-    const tree = provision.slice(provision.indexOf("configure_matomo_tree() {"));
-    const seed = tree.indexOf('rsync -rt --ignore-existing "${tree}/misc/user/" "${MATOMO_SHARE_MOUNT}/misc/user/"');
-    expect(seed).toBeGreaterThan(tree.indexOf('if [ "$MATOMO_ROLE" = archiver ]; then'));
-    expect(seed).toBeLessThan(tree.indexOf('rm -rf "${tree}/misc/user"'));
+  // provision.sh's functions, callable one by one: the same file with its last line ('main "$@"') replaced.
+  const provisionStep = (v: ReturnType<typeof vm>, fn: string) => {
+    const script = content(archiver, `${PATHS.libDir}/provision.sh`);
+    expect(script.trimEnd().endsWith('main "$@"')).toBe(true);
+    write(path.join(libDir, "provision-step.sh"), `${script.trimEnd().replace(/main "\$@"$/, '"$@"')}\n`, 0o755);
+    return v.exec("provision-step.sh", [fn]);
+  };
+
+  rsync.test(`the archiver seeds the share's misc/user from a new release without overwriting; frontends only link${rsync.label}`, async () => {
+    for (const role of ["archiver", "frontend"] as const) {
+      const v = vm(`tree-${role}`, role);
+      for (const f of ["matomo.js", "piwik.js", "js/piwik.min.js", "misc/user/index.html", "misc/user/.gitkeep"]) v.write(`www/matomo/${f}`, "release");
+      v.write("share/misc/user/logo.png", "user's logo");
+      v.write("share/misc/user/.gitkeep", "user's");
+      const r = await provisionStep(v, "configure_matomo_tree");
+      if (r.code !== 0) throw new Error(show(r));
+      const share = v.at("share/misc/user");
+      expect([role, fs.readdirSync(share).sort()]).toEqual([role, role === "archiver" ? [".gitkeep", "index.html", "logo.png"] : [".gitkeep", "logo.png"]]);
+      expect(read(path.join(share, ".gitkeep"))).toBe("user's");
+      expect(fs.readlinkSync(v.at("www/matomo/misc/user"))).toBe(share);
+      expect(fs.readlinkSync(v.at("www/matomo/misc/DBIP-City.mmdb"))).toBe(v.at("share/misc/DBIP-City.mmdb"));
+      expect(fs.existsSync(v.at("www/matomo/.blueprint-release"))).toBe(false);
+    }
   });
 
   gpg.test(`release.sh installs a verified release with the marker outside, skips it on the next boot, refuses pins older than ${MATOMO_MIN_VERSION}${gpg.label}`, async () => {
