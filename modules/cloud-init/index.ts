@@ -13,6 +13,7 @@ import { stringify } from "yaml";
 import { fillTemplate, readAsset, readOptionalAsset } from "./assets";
 import {
   AZURE_MYSQL_CA_ROOTS,
+  AZURE_PROBE_SOURCE,
   CLOUDFLARE_IP_RANGES_PINNED,
   CLOUDFLARE_IPS_URL,
   CRON_JOBS,
@@ -325,7 +326,7 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
     })),
     file(PATHS.nginxHttpConf, fillTemplate("nginx-http.conf", readAsset("nginx-http.conf"), {
       REALIP_FILE: PATHS.nginxRealIp,
-      HEALTH_PATH: s.healthPath,
+      AZURE_PROBE_SOURCE,
     })),
     file(PATHS.nginxRealIp, renderRealIpPinned()),
     file(PATHS.nginxHeaders, readAsset("nginx-headers.conf")),
