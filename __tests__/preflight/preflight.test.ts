@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { CredentialUnavailableError } from "@azure/identity";
 import { ENVIRONMENTS, parseConfig, type BlueprintConfigInput } from "../../config";
-import { prod } from "../../config/environments/prod";
+import { fixtureEnvironment } from "../fixture-environment";
 import { main } from "../../preflight/cli";
 import { CHECKS, runPreflight } from "../../preflight/run";
 import { AZURERM_RESOURCE_PROVIDERS, requiredProviders } from "../../preflight/checks/resource-providers";
@@ -17,7 +17,20 @@ import { parseMysqlSku } from "../../preflight/checks/mysql-sku";
 import { vmNeeds, zoneRestriction } from "../../preflight/compute";
 import { recordedAccount } from "./recorded";
 
-// prod with the surge feature on, so every check has something to verify.
+// The account the recorded responses describe: a production-shaped environment (medium, Business plan, remote
+// state) built from the test fixture, not from an editable environment file, with surge on so every check has
+// something to verify.
+const prod: BlueprintConfigInput = {
+  ...fixtureEnvironment,
+  environment: "pft",
+  azure: { subscriptionId: "11111111-2222-3333-4444-555555555555", tenantId: "66666666-7777-8888-9999-000000000000" },
+  hostname: "analytics.contoso.com",
+  cloudflare: { accountId: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", zoneId: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", zoneName: "contoso.com", plan: "business", steeringPolicy: "failover", monitorIntervalSeconds: 15 },
+  size: "medium",
+  frontends: {},
+  keyVault: { allowedCidrs: ["203.0.113.0/28"] },
+  backend: { type: "azurerm", resourceGroupName: "ctso-tfstate-prod", storageAccountName: "ctsotfstateprod", containerName: "tfstate" },
+};
 const ENV = "pftest";
 (ENVIRONMENTS as Record<string, BlueprintConfigInput>)[ENV] = { ...prod, compute: { maximumSurge: true } };
 const SUBSCRIPTION = prod.azure.subscriptionId;
@@ -176,7 +189,7 @@ describe("--only key-vault-runner-access (run by the workflows before planning; 
 
   test("skips, naming the subnets, when the runner may come through keyVault.runnerSubnetIds", async () => {
     const subnet = `/subscriptions/${SUBSCRIPTION}/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/ci/subnets/runners`;
-    (ENVIRONMENTS as Record<string, BlueprintConfigInput>).pfsubnet = { ...prod, keyVault: { allowedCidrs: [], runnerSubnetIds: [subnet] } };
+    (ENVIRONMENTS as Record<string, BlueprintConfigInput>).pfsubnet = { ...prod, environment: "pfs", keyVault: { allowedCidrs: [], runnerSubnetIds: [subnet] } };
     const r = await kv({ MATOMO_ENV: "pfsubnet" }, ["--egress-ip", "198.51.100.7"]);
     expect(r.out).toMatch(new RegExp(`^SKIP key-vault-runner-access .*the runner must run in one of those subnets \\(${subnet.replace(/[/.]/g, "\\$&")}\\)`));
     expect(r.code).toBe(0);
