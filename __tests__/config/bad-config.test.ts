@@ -19,6 +19,7 @@ function problemsOf(patch: (c: any) => void) {
 const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["malformed Matomo version", (c) => (c.matomo.version = "v5.10"), "matomo.version", /release like '5\.10\.0'/],
   ["pre-release Matomo version", (c) => (c.matomo.version = "5.11.0-b1"), "matomo.version", /no pre-release/],
+  ["Matomo older than the headless install supports", (c) => (c.matomo.version = "5.0.3"), "matomo.version", /5\.1\.2 or later: the headless install calls DbHelper::getDefaultCollationForCharset\(\)/],
   ["overlapping address spaces", (c) => (c.regions.secondary.addressSpace = "10.20.8.0/21"), "regions.secondary.addressSpace", /overlaps regions\.primary\.addressSpace/],
   ["address space too small", (c) => (c.regions.primary.addressSpace = "10.20.0.0/24"), "regions.primary.addressSpace", /between \/16 and \/22/],
   ["host bits in CIDR", (c) => (c.regions.primary.addressSpace = "10.20.0.5/20"), "regions.primary.addressSpace", /CIDR/],
