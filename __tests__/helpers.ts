@@ -23,7 +23,7 @@ export function exampleConfig(patch: (c: any) => void = () => undefined): Bluepr
 export function synthAll(config: BlueprintConfig): { dir: string; stacks: Record<string, TfJson> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matomo-synth-"));
   const outdir = path.join(dir, "cdktf.out");
-  synthesizeEnvironment(config, outdir);
+  synthesizeEnvironment(config, outdir, undefined, { log: () => undefined });
   return { dir: outdir, stacks: readStacks(outdir) };
 }
 
