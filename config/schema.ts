@@ -238,22 +238,28 @@ export const configSchema = z
   })
   // `when`: run even when other fields failed, so every problem is reported in one go.
   // Fields may then be missing or mistyped, hence the guards below.
-  .superRefine((input, ctx) => crossFieldChecks(input as unknown as Partial<Record<string, any>>, ctx), { when: () => true });
+  .superRefine((input, ctx) => crossFieldChecks(input as unknown as Unchecked<BlueprintConfigInput>, ctx), { when: () => true });
+
+/**
+ * The config as the cross-field rules may see it: every field optional, and
+ * every leaf of unknown type (other fields may have failed validation).
+ */
+type Unchecked<T> = T extends readonly unknown[] ? unknown : T extends object ? { readonly [K in keyof T]?: Unchecked<NonNullable<T[K]>> } : unknown;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-const isRegion = (r: any): r is { location: string; shortName: string; addressSpace: string; zones: string[]; latitude?: number; longitude?: number } =>
-  r && typeof r === "object" && typeof r.location === "string" && typeof r.shortName === "string" && Array.isArray(r.zones);
+const isRegion = (r: unknown): r is { location: string; shortName: string; addressSpace: string; zones: string[]; latitude?: number; longitude?: number } =>
+  !!r && typeof r === "object" && typeof (r as { location?: unknown }).location === "string" && typeof (r as { shortName?: unknown }).shortName === "string" && Array.isArray((r as { zones?: unknown }).zones);
 
 /** Rules across fields; each message names the field, and the value is reported with it. */
-function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx): void {
+function crossFieldChecks(c: Unchecked<BlueprintConfigInput>, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string, input: unknown) => ctx.addIssue({ code: "custom", path, message, input });
   const primary = c.regions?.primary;
   const secondary = c.regions?.secondary;
   const regionsOk = isRegion(primary) && isRegion(secondary);
   for (const [key, region] of [["primary", primary], ["secondary", secondary]] as const) {
     const problem = isRegion(region) && AZURE_REGION.test(region.location) ? regionProblem(region.location) : undefined;
-    if (problem) issue(["regions", key, "location"], problem, region.location);
+    if (problem && isRegion(region)) issue(["regions", key, "location"], problem, region.location);
   }
   if (regionsOk) {
     if (primary.location === secondary.location) {
@@ -297,7 +303,7 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
   }
 
   const preset = SIZE_PRESETS[str(c.size) as keyof typeof SIZE_PRESETS];
-  const fe = c.frontends ?? {};
+  const fe: NonNullable<typeof c.frontends> = c.frontends ?? {};
   if (preset) {
     const sku = str(fe.vmSku) ?? preset.frontendVmSku;
     if (!(sku in KNOWN_VM_SKUS)) {
@@ -339,17 +345,18 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
   if (scaleIn !== undefined && scaleOut !== undefined && scaleIn >= scaleOut) {
     issue(["frontends", "scaleInCpuPercent"], `must be below scaleOutCpuPercent (${scaleOut}), otherwise autoscale flaps`, scaleIn);
   }
-  const mysql = c.mysql ?? {};
-  if (isRegion(primary) && str(mysql.primaryZone) && str(mysql.standbyZone)) {
-    if (!primary.zones.includes(mysql.primaryZone) || !primary.zones.includes(mysql.standbyZone)) {
-      issue(["mysql", "standbyZone"], `primaryZone ${mysql.primaryZone} and standbyZone ${mysql.standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, mysql.standbyZone);
+  const mysql: NonNullable<typeof c.mysql> = c.mysql ?? {};
+  const [primaryZone, standbyZone] = [str(mysql.primaryZone), str(mysql.standbyZone)];
+  if (isRegion(primary) && primaryZone && standbyZone) {
+    if (!primary.zones.includes(primaryZone) || !primary.zones.includes(standbyZone)) {
+      issue(["mysql", "standbyZone"], `primaryZone ${primaryZone} and standbyZone ${standbyZone} must both be in regions.primary.zones (${primary.zones.join(", ")})`, standbyZone);
     }
   }
 
   // A remote deploy runs Terraform on a CI runner, which writes and refreshes the vault's secrets through its
   // firewall: with no allowed address or subnet every apply fails with 403 ForbiddenByFirewall
   // (https://github.com/hashicorp/terraform-provider-azurerm/issues/20742).
-  const kvAccess = c.keyVault ?? {};
+  const kvAccess: NonNullable<typeof c.keyVault> = c.keyVault ?? {};
   const hasRunnerPath = [kvAccess.allowedCidrs, kvAccess.runnerSubnetIds].some((a) => Array.isArray(a) && a.length > 0);
   if (c.backend?.type === "azurerm" && !hasRunnerPath) {
     issue(["keyVault", "allowedCidrs"], "is empty while backend.type is 'azurerm' (deployed from CI): the runner could not reach the vault's data plane (403 ForbiddenByFirewall, https://github.com/hashicorp/terraform-provider-azurerm/issues/20742); add the runners' fixed egress CIDRs, or keyVault.runnerSubnetIds for self-hosted runners in a VNet", kvAccess.allowedCidrs ?? []);

@@ -14,7 +14,7 @@ export interface PolicyFinding {
 
 /** The snake_case attributes of a resource, including overrides (e.g. lifecycle). */
 export function viewOf(resource: TerraformResource): ResourceView {
-  const tf = resource.toTerraform() as { resource: Record<string, Record<string, any>> };
+  const tf = resource.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
   const attributes = tf.resource[resource.terraformResourceType][resource.friendlyUniqueId];
   // depends_on holds references (tokens) until synthesis; resolve them so rules can read the addresses.
   const dependsOn = attributes.depends_on === undefined ? undefined : Tokenization.resolve(attributes.depends_on, {

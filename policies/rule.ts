@@ -4,7 +4,7 @@ export type RuleResult = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE";
 /** A resource as a rule sees it: its Terraform type and snake_case attributes (tokens unresolved). */
 export interface ResourceView {
   readonly type: string;
-  readonly attributes: Readonly<Record<string, any>>;
+  readonly attributes: Readonly<Record<string, unknown>>;
 }
 
 /** One policy rule (cdk-nag style): an ID, what it protects, and a pure check. */
@@ -30,9 +30,15 @@ export function isUnresolved(value: unknown): boolean {
 }
 
 /** A single nested block whether cdktf rendered it as an object or a one-element list. */
-export function block(value: unknown): Record<string, any> | undefined {
-  if (Array.isArray(value)) return value[0];
-  return value && typeof value === "object" ? (value as Record<string, any>) : undefined;
+export function block(value: unknown): Record<string, unknown> | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return first && typeof first === "object" ? (first as Record<string, unknown>) : undefined;
+}
+
+/** A list attribute's items (cdktf renders a single block as an object), or none. */
+export function blocks(value: unknown): Record<string, unknown>[] {
+  const items: unknown[] = Array.isArray(value) ? value : value && typeof value === "object" ? [value] : [];
+  return items.filter((v): v is Record<string, unknown> => !!v && typeof v === "object");
 }
 
 export const check = (ok: boolean): RuleResult => (ok ? "COMPLIANT" : "NON_COMPLIANT");
@@ -41,7 +47,7 @@ export const check = (ok: boolean): RuleResult => (ok ? "COMPLIANT" : "NON_COMPL
 export const INTERNET_SOURCES = ["*", "internet", "any", "0.0.0.0", "0.0.0.0/0", "::/0"];
 
 /** The known (not plan-time) sources and destination port ranges of an NSG rule. */
-export function nsgRuleEndpoints(a: Record<string, any>): { sources: string[]; ports: string[] } {
+export function nsgRuleEndpoints(a: Readonly<Record<string, unknown>>): { sources: string[]; ports: string[] } {
   const list = (one: unknown, many: unknown) =>
     [one, ...(Array.isArray(many) ? many : [])].filter((v): v is string => typeof v === "string" && !isUnresolved(v));
   return { sources: list(a.source_address_prefix, a.source_address_prefixes), ports: list(a.destination_port_range, a.destination_port_ranges) };

@@ -275,7 +275,7 @@ describe("release signature check (release.sh verify)", () => {
   const keyAsset = path.join(__dirname, "../../modules/cloud-init/files", RELEASE_KEY_ASSET);
   gpg.test(`the embedded release key, when shipped, is the pinned key; otherwise the VMs fetch it by fingerprint${label}`, async () => {
     if (!fs.existsSync(keyAsset)) {
-      // eslint-disable-next-line no-console
+       
       console.warn(`NOTE: ${RELEASE_KEY_ASSET} not shipped; VMs import the key from the fallback URLs and still enforce the fingerprint.`);
       expect(yamls.frontend).toContain(`search=0x${MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT}`);
       expect(frontend.write_files.some((f) => f.path === PATHS.releaseKeyFile)).toBe(false);

@@ -40,7 +40,7 @@ export function linksIn(markdown: string): Link[] {
   const text = stripCode(markdown);
   const links: Link[] = [];
   const lineAt = (index: number) => text.slice(0, index).split("\n").length;
-  for (const m of text.matchAll(/!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+["'(][^)]*)?\)/g)) {
+  for (const m of text.matchAll(/!?\[(?:[^[\]]|\[[^[\]]*\])*\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+["'(][^)]*)?\)/g)) {
     links.push({ line: lineAt(m.index ?? 0), target: m[1].replace(/^<|>$/g, "") });
   }
   for (const m of text.matchAll(/^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/gm)) {

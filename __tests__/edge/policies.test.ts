@@ -66,7 +66,8 @@ describe("edge cases", () => {
     const [good] = CLOUDFLARE_RULE_EXAMPLES["BP-CF-4"];
     expect(rule("BP-CF-4").evaluate(view(good.type, { ...good.attributes, proxied: false }))).toBe("NON_COMPLIANT");
     expect(rule("BP-CF-4").evaluate(view(good.type, { ...good.attributes, fallback_pool: undefined }))).toBe("NON_COMPLIANT");
-    const samePoolTwice = [good.attributes.default_pools[0], good.attributes.default_pools[0]];
+    const pools = good.attributes.default_pools as string[];
+    const samePoolTwice = [pools[0], pools[0]];
     expect(rule("BP-CF-4").evaluate(view(good.type, { ...good.attributes, default_pools: samePoolTwice }))).toBe("NON_COMPLIANT");
   });
 

@@ -15,7 +15,7 @@ interface ReportModule {
   SYNC_TAG: string;
 }
 // Plain Node script (no build step); typed here by hand.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const report = require("../../scripts/report.js") as ReportModule;
 
 /** core + data + edge as `npm run synth` writes them. */

@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { lintSources, lintPackageJson, RULES } = require("../../scripts/lint.js");
 
 const cases: Array<[string, string, string, string]> = [

@@ -167,6 +167,7 @@ const schema = z.strictObject({
     email: z.string().regex(/^[^\s@"'\\]+@[^\s@"'\\]+\.[^\s@"'\\]+$/, "must be an e-mail address"),
   }).optional(),
   site: z.strictObject({
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
     name: z.string().min(1).max(90).regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters"),
     url: z.string().regex(/^https?:\/\/[^\s"'<>\\]+$/, "must be an http(s) URL"),
   }).optional(),

@@ -43,7 +43,7 @@ export class ZoneTls extends Construct {
     for (const [cid, settingId, value] of ZONE_SETTINGS) {
       // `value` is Terraform `dynamic`; the binding types it as an object (hashicorp/terraform-cdk#3835).
       const dependsOn = settingId === "ssl" ? [settings.ssl_automatic_mode] : undefined;
-      settings[settingId] = new ZoneSetting(this, cid, { zoneId: props.zoneId, settingId, value: value as any, dependsOn });
+      settings[settingId] = new ZoneSetting(this, cid, { zoneId: props.zoneId, settingId, value: value as unknown as { [key: string]: string }, dependsOn });
     }
     this.settings = settings;
   }

@@ -7,5 +7,5 @@ export const keyVaultPurgeProtection: PolicyRule = {
   resourceTypes: ["azurerm_key_vault"],
   description: "Key Vault must have purge protection and soft delete of at least 7 days.",
   explanation: "Without them a deleted vault, and every secret the VMs boot with, is gone for good.",
-  evaluate: ({ attributes: a }) => check(a.purge_protection_enabled === true && (a.soft_delete_retention_days ?? 90) >= 7),
+  evaluate: ({ attributes: a }) => check(a.purge_protection_enabled === true && Number(a.soft_delete_retention_days ?? 90) >= 7),
 };

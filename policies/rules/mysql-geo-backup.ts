@@ -8,5 +8,5 @@ export const mysqlGeoBackup: PolicyRule = {
   description: "MySQL must keep geo-redundant backups for at least 30 days.",
   explanation: "Geo-redundant backup is create-time only; it is the last resort when both the region and the replica are lost.",
   evaluate: ({ attributes: a }) =>
-    a.create_mode === "Replica" ? "NOT_APPLICABLE" : check(a.geo_redundant_backup_enabled === true && (a.backup_retention_days ?? 7) >= 30),
+    a.create_mode === "Replica" ? "NOT_APPLICABLE" : check(a.geo_redundant_backup_enabled === true && Number(a.backup_retention_days ?? 7) >= 30),
 };

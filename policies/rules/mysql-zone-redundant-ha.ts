@@ -9,13 +9,14 @@ export const mysqlZoneRedundantHa: PolicyRule = {
   evaluate: ({ attributes: a }) => {
     if (a.create_mode === "Replica") return "NOT_APPLICABLE";
     const ha = block(a.high_availability);
-    const ignored: string[] = a.lifecycle?.ignore_changes ?? [];
+    const ignoreChanges = block(a.lifecycle)?.ignore_changes;
+    const ignored: unknown[] = Array.isArray(ignoreChanges) ? ignoreChanges : [];
     return check(
       ha?.mode === "ZoneRedundant" &&
         ha.standby_availability_zone !== undefined &&
         ha.standby_availability_zone !== a.zone &&
         ignored.includes("zone") &&
-        ignored.some((i) => i.includes("standby_availability_zone")),
+        ignored.some((i) => String(i).includes("standby_availability_zone")),
     );
   },
 };

@@ -1,4 +1,4 @@
-import { check, PolicyRule } from "../rule";
+import { block, check, PolicyRule } from "../rule";
 
 export const STATEFUL_TYPES = [
   "azurerm_mysql_flexible_server",
@@ -13,5 +13,5 @@ export const statefulPreventDestroy: PolicyRule = {
   resourceTypes: STATEFUL_TYPES,
   description: "Stateful resources must set lifecycle.prevent_destroy.",
   explanation: "A plan that would replace or delete the database, the shares or the vault must fail instead of losing data.",
-  evaluate: ({ attributes: a }) => check(a.lifecycle?.prevent_destroy === true),
+  evaluate: ({ attributes: a }) => check(block(a.lifecycle)?.prevent_destroy === true),
 };

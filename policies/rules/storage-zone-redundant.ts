@@ -6,5 +6,5 @@ export const storageZoneRedundant: PolicyRule = {
   resourceTypes: ["azurerm_storage_account"],
   description: "Storage accounts must be zone-redundant (ZRS, GZRS or RA-GZRS).",
   explanation: "A zone loss must not take the shared Matomo files with it; premium NFS supports ZRS at most.",
-  evaluate: ({ attributes: a }) => check(["ZRS", "GZRS", "RAGZRS"].includes(a.account_replication_type)),
+  evaluate: ({ attributes: a }) => check(["ZRS", "GZRS", "RAGZRS"].includes(String(a.account_replication_type))),
 };

@@ -1,8 +1,8 @@
-import { block, check, PolicyRule } from "../rule";
+import { block, blocks, check, PolicyRule } from "../rule";
 
-function ipConfigurations(a: Record<string, any>): Record<string, any>[] {
-  const nics: any[] = a.network_interface ? (Array.isArray(a.network_interface) ? a.network_interface : [a.network_interface]) : [a];
-  return nics.flatMap((n) => (Array.isArray(n.ip_configuration) ? n.ip_configuration : n.ip_configuration ? [n.ip_configuration] : []));
+function ipConfigurations(a: Readonly<Record<string, unknown>>): Record<string, unknown>[] {
+  const nics = a.network_interface ? blocks(a.network_interface) : [a];
+  return nics.flatMap((n) => blocks(n.ip_configuration));
 }
 
 export const vmNoPublicIp: PolicyRule = {

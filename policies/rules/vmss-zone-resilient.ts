@@ -1,4 +1,4 @@
-import { block, check, PolicyRule } from "../rule";
+import { block, blocks, check, PolicyRule } from "../rule";
 
 export const vmssZoneResilient: PolicyRule = {
   id: "BP-VMSS-1",
@@ -8,8 +8,7 @@ export const vmssZoneResilient: PolicyRule = {
   explanation: "A zone loss must leave serving instances, and a bad model or a broken VM must be caught by health, not by visitors.",
   evaluate: ({ attributes: a }) => {
     const zones: unknown[] = Array.isArray(a.zones) ? a.zones : [];
-    const extensions: any[] = Array.isArray(a.extension) ? a.extension : a.extension ? [a.extension] : [];
-    const health = a.health_probe_id !== undefined || extensions.some((e) => /^ApplicationHealth(Linux|Windows)$/.test(e.type));
+    const health = a.health_probe_id !== undefined || blocks(a.extension).some((e) => /^ApplicationHealth(Linux|Windows)$/.test(String(e.type)));
     return check(
       zones.length >= 2 && a.upgrade_mode === "Rolling" && block(a.automatic_instance_repair)?.enabled === true && health,
     );

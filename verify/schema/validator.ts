@@ -171,7 +171,7 @@ function normalizeSource(source: string): string {
 
 const NUMBER_RE = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-export function validateTerraformJson(doc: any, schemas: ProviderSchemas): SchemaIssue[] {
+export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const error = (p: string, message: string): void => void issues.push({ severity: "error", path: p, message });
   const warn = (p: string, message: string): void => void issues.push({ severity: "warning", path: p, message });

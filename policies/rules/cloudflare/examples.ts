@@ -1,6 +1,6 @@
 import { ResourceView } from "../../rule";
 
-const view = (type: string, attributes: Record<string, any>): ResourceView => ({ type, attributes });
+const view = (type: string, attributes: Record<string, unknown>): ResourceView => ({ type, attributes });
 
 const lb = {
   proxied: true,
