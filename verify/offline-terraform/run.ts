@@ -37,7 +37,7 @@ export interface RunOptions {
 
 export interface StackResult { stack: string; plan: PlanSummary; replaced: string[] }
 export interface ScenarioResult { name: string; expect: Scenario["expect"]; passed: boolean; detail: string; stacks: StackResult[]; seconds: number }
-export interface RunResult { ok: boolean; results: ScenarioResult[]; secretsInState: string[]; seconds: number }
+export interface RunResult { ok: boolean; results: ScenarioResult[]; secretsInState: string[]; generatedSecrets: number; seconds: number }
 
 /** Stack order of a deploy: core, data, edge, then the app stacks (from the cdktf manifest's dependencies). */
 export function deployOrder(manifest: { stacks: Record<string, { dependencies: string[] }> }): string[] {
@@ -92,7 +92,9 @@ export function judge(scenario: Scenario, stacks: StackResult[], protectedByStac
   const unexpected = scenario.only ? changed.filter((c) => !scenario.only!.some((re) => re.test(`${c.stack}:${c.address}`))) : [];
   if (unexpected.length) return { passed: false, detail: `unexpected: ${unexpected.map((c) => `${c.stack}:${c.address} ${c.action}`).join(", ")}` };
   const byAction = changed.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.action]: (acc[c.action] ?? 0) + 1 }), {});
-  return { passed: true, detail: `${count} (${Object.entries(byAction).map(([a, n]) => `${n} ${a}`).join(", ") || "none"}), no stateful replacement` };
+  const replacedStateless = changed.filter((c) => c.action === "replace").map((c) => `${c.stack}:${c.type}`);
+  const replacedNote = replacedStateless.length ? `; replaced (stateless): ${[...new Set(replacedStateless)].join(", ")}` : "";
+  return { passed: true, detail: `${count} (${Object.entries(byAction).map(([a, n]) => `${n} ${a}`).join(", ") || "none"}), no stateful replacement${replacedNote}` };
 }
 
 export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
@@ -162,8 +164,9 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
     await standIns.close();
   }
   const secretsInState = findSecrets(path.join(opts.workDir, "terraform-state"));
-  const ok = results.every((r) => r.passed) && secretsInState.length === 0;
-  return { ok, results, secretsInState, seconds: (Date.now() - started) / 1000 };
+  // No generated value at all would make the state check vacuous.
+  const ok = results.every((r) => r.passed) && secretsInState.length === 0 && generatedSecrets.size > 0;
+  return { ok, results, secretsInState, generatedSecrets: generatedSecrets.size, seconds: (Date.now() - started) / 1000 };
 }
 
 /** State files that contain a value a stand-in generated as a secret. */
@@ -187,7 +190,11 @@ export function findSecrets(stateDir: string): string[] {
 /** The printed table. */
 export function formatTable(result: RunResult): string {
   const rows = result.results.map((r) => [r.passed ? "PASS" : "FAIL", r.expect === "dangerous" ? "caught" : r.expect, r.name, r.detail]);
-  rows.push([result.secretsInState.length ? "FAIL" : "PASS", "state", "no generated secret in state", result.secretsInState.join("; ") || "none of the generated values found"]);
+  const secretsOk = result.secretsInState.length === 0 && result.generatedSecrets > 0;
+  const secretsDetail = result.generatedSecrets === 0
+    ? "no secret was generated: nothing to check"
+    : result.secretsInState.join("; ") || `none of the ${result.generatedSecrets} generated values is in any state file`;
+  rows.push([secretsOk ? "PASS" : "FAIL", "state", "no generated secret in state", secretsDetail]);
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`).join("\n");
 }
