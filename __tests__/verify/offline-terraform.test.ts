@@ -1,6 +1,10 @@
 import { planResource, applyResource, readResource, replacePaths, readDataSource } from "../../verify/offline-terraform/standin";
 import { blockShape, fromMsgpack, toMsgpack, UNKNOWN, Value } from "../../verify/offline-terraform/values";
-import { deployOrder, formatTable, judge, STATEFUL_TYPES } from "../../verify/offline-terraform/run";
+import { deployOrder, findSecrets, formatTable, judge, STATEFUL_TYPES } from "../../verify/offline-terraform/run";
+import { generatedSecrets, openEphemeral } from "../../verify/offline-terraform/standin";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import type { Scenario } from "../../verify/offline-terraform/scenarios";
 import type { SchemaBlock } from "../../verify/schema/validator";
 import { parsePlanOutput } from "../../verify/offline-terraform/terraform";
@@ -98,6 +102,8 @@ describe("runner", () => {
   test("a dangerous scenario passes only when the replacement is caught (planned or blocked by prevent_destroy)", () => {
     const blocked = [{ stack: "data", plan: plan([{ type: "diagnostic", diagnostic: { severity: "error", summary: "Instance cannot be destroyed", address: "azurerm_mysql_flexible_server.s" } }], 1), replaced: [] }];
     expect(judge(dangerous, blocked, {}).passed).toBe(true);
+    const detailOnly = [{ stack: "data", plan: plan([{ type: "diagnostic", diagnostic: { severity: "error", summary: "Instance cannot be destroyed", detail: "Resource azurerm_mysql_flexible_server.r has lifecycle.prevent_destroy set" } }], 1), replaced: [] }];
+    expect(judge(dangerous, detailOnly, {}).detail).toContain("data:azurerm_mysql_flexible_server.r blocked by prevent_destroy");
     expect(judge(dangerous, [{ stack: "data", plan: plan([]), replaced: [] }], {}).passed).toBe(false);
     expect(STATEFUL_TYPES.has("azurerm_mysql_flexible_server")).toBe(true);
   });
@@ -113,6 +119,22 @@ describe("the printed table's secret row", () => {
     expect(table(["data.tfstate: 3 generated value(s)"], 4)).toMatch(/^FAIL .*data.tfstate/);
     expect(table([], 0)).toMatch(/^FAIL .*nothing to check/);
   });
+});
+
+test("state files are searched for every value an ephemeral password produced", () => {
+  const block: SchemaBlock = { attributes: { length: { type: "number", required: true }, result: { type: "string", computed: true, sensitive: true } } };
+  const opened = openEphemeral("random_password", block, { length: 24, result: null }, "test#1") as Record<string, Value>;
+  expect(String(opened.result)).toHaveLength(24);
+  expect(generatedSecrets.has(String(opened.result))).toBe(true);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "state-"));
+  try {
+    fs.writeFileSync(path.join(dir, "clean.tfstate"), JSON.stringify({ resources: [] }));
+    expect(findSecrets(dir)).toEqual([]);
+    fs.writeFileSync(path.join(dir, "leaky.tfstate"), JSON.stringify({ value: opened.result }));
+    expect(findSecrets(dir)).toEqual(["leaky.tfstate: 1 generated value(s)"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe("replace-on-change extraction", () => {

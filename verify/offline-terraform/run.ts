@@ -71,7 +71,9 @@ export function judge(scenario: Scenario, stacks: StackResult[], protectedByStac
     (c.action === "replace" || c.action === "delete") && (STATEFUL_TYPES.has(c.type) || protectedByStack[c.stack]?.has(c.address)),
   );
   const blocked = stacks.flatMap((s) =>
-    s.plan.errors.filter((e) => /prevent_destroy|cannot be destroyed/i.test(`${e.summary} ${e.detail}`)).map((e) => `${s.stack}:${e.address ?? "?"}`),
+    s.plan.errors
+      .filter((e) => /prevent_destroy|cannot be destroyed/i.test(`${e.summary} ${e.detail}`))
+      .map((e) => `${s.stack}:${e.address ?? /Resource (\S+) has lifecycle\.prevent_destroy/.exec(e.detail)?.[1] ?? "?"}`),
   );
   const otherErrors = stacks.flatMap((s) =>
     s.plan.errors.filter((e) => !/prevent_destroy|cannot be destroyed/i.test(`${e.summary} ${e.detail}`)).map((e) => `${s.stack}: ${e.summary} ${e.detail}`.slice(0, 400)),
@@ -143,8 +145,14 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
     let { order } = synth(current);
     log(`apply ${order.join(" -> ")}`);
     for (const stack of order) await apply(stack);
+    let notApplied: string | undefined;
     for (const scenario of opts.scenarios ?? SCENARIOS) {
       const t0 = Date.now();
+      if (notApplied) {
+        // Its baseline was never reached: planning it would judge the wrong state.
+        results.push({ name: scenario.name, expect: scenario.expect, passed: false, detail: `not run: "${notApplied}" failed, so its change was not applied`, stacks: [], seconds: 0 });
+        continue;
+      }
       const input = scenario.change(current);
       const synthed = synth(input);
       order = synthed.order;
@@ -156,6 +164,7 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
         current = input;
       } else if (scenario.apply) {
         log(`not applied: ${scenario.name}`);
+        notApplied = scenario.name;
       }
       results.push({ name: scenario.name, expect: scenario.expect, ...verdict, stacks, seconds: (Date.now() - t0) / 1000 });
       log(`${verdict.passed ? "ok  " : "FAIL"} ${scenario.name}: ${verdict.detail}`);
