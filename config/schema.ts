@@ -110,9 +110,19 @@ const mysqlSchema = z
       .default("OFF")
       .describe("Server parameter `sql_generate_invisible_primary_key`; see docs/adr/0004-mysql-parameters.md."),
   })
-  .refine((m) => !(m.source === "secondary" && m.readReplica && m.generation.primary === 1), {
-    message: "the primary region's first server was the source and cannot become a replica of the promoted server: set generation.primary to 2 to build a new replica",
-    path: ["generation", "primary"],
+  .superRefine((m, ctx) => {
+    // Servers come in turn: primary 1 (source), secondary 1 (its replica), primary 2 (replica of the promoted
+    // secondary 1), secondary 2, ... A replica must be newer than its source: a server that was a source
+    // (or was promoted) can never replicate again.
+    if (!m.readReplica) return;
+    const other = m.source === "primary" ? "secondary" : "primary";
+    const least = m.source === "primary" ? m.generation.primary : m.generation.secondary + 1;
+    if (m.generation[other] < least) {
+      ctx.addIssue({
+        code: "custom", path: ["generation", other], input: m.generation[other],
+        message: `the ${other} region's server ${m.generation[other]} was a source before and cannot become a replica of the ${m.source} server ${m.generation[m.source]}: set generation.${other} to at least ${least} to build a new replica (docs/runbooks/region-failover.md)`,
+      });
+    }
   })
   .refine((m) => m.primaryZone !== m.standbyZone, {
     message: "standbyZone must differ from primaryZone, otherwise the HA is not zone-redundant; pick another zone",

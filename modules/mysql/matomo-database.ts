@@ -98,9 +98,6 @@ export class MatomoDatabase extends Construct {
     const sourceRegion = props.source ?? "primary";
     const otherRegion: DatabaseRegion = sourceRegion === "primary" ? "secondary" : "primary";
     const bornAsSource = (region: DatabaseRegion) => region === "primary" && props.regions[region].generation === 1;
-    if (props.readReplica && bornAsSource(otherRegion)) {
-      throw new Error("MatomoDatabase: the primary region's first server was the source and cannot become a replica; raise its generation to build a new replica");
-    }
     const storage = { sizeGb: props.storageGiB, iops: props.iops, autoGrowEnabled: true, ioScalingEnabled: false };
     const parameters: Record<string, string> = {
       require_secure_transport: "ON",
