@@ -198,7 +198,7 @@ export function findSecrets(stateDir: string): string[] {
 
 /** The printed table. */
 export function formatTable(result: RunResult): string {
-  const rows = result.results.map((r) => [r.passed ? "PASS" : "FAIL", r.expect === "dangerous" ? "caught" : r.expect, r.name, r.detail]);
+  const rows = result.results.map((r) => [r.passed ? "PASS" : "FAIL", r.expect === "dangerous" ? "caught" : r.expect, r.name, `${r.seconds.toFixed(0)} s  ${r.detail}`]);
   const secretsOk = result.secretsInState.length === 0 && result.generatedSecrets > 0;
   const secretsDetail = result.generatedSecrets === 0
     ? "no secret was generated: nothing to check"
