@@ -1,7 +1,7 @@
 import { planResource, applyResource, readResource, replacePaths, readDataSource } from "../../verify/offline-terraform/standin";
 import { blockShape, fromMsgpack, toMsgpack, UNKNOWN, Value } from "../../verify/offline-terraform/values";
 import { deployOrder, findSecrets, formatTable, judge, STATEFUL_TYPES } from "../../verify/offline-terraform/run";
-import { generatedSecrets, openEphemeral } from "../../verify/offline-terraform/standin";
+import { generatedSecrets, openEphemeral, replaceTableProblems } from "../../verify/offline-terraform/standin";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -135,6 +135,24 @@ test("state files are searched for every value an ephemeral password produced", 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe("the committed replace-on-change table", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const types = require("../../schemas/types.json");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const table = require("../../verify/offline-terraform/replace-on-change.json");
+  test("covers every resource type of schemas/types.json, read at the pinned tags", () => {
+    expect(replaceTableProblems(types, table)).toEqual([]);
+    expect(table.resources.azurerm_mysql_flexible_server).toEqual(expect.arrayContaining(["name", "create_mode", "source_server_id"]));
+  });
+  test("reports a missing type and a version bump without a refresh", () => {
+    const bumped = { providers: { ...types.providers, azurerm: { ...types.providers.azurerm, version: "4.56.0", resource_types: ["azurerm_new_thing"] } } };
+    expect(replaceTableProblems(bumped, table)).toEqual([
+      "azurerm: table read from v4.55.0, types.json pins v4.56.0 (run scripts/refresh-replace-table.js, docs/offline-plan.md)",
+      "azurerm_new_thing: not in the table (run scripts/refresh-replace-table.js, docs/offline-plan.md)",
+    ]);
+  });
 });
 
 describe("replace-on-change extraction", () => {

@@ -41,7 +41,12 @@ export const PROMOTION_CHANGES: readonly RegExp[] = [
   /^data:azurerm_monitor_diagnostic_setting\.Mysql_Diagnostics_/,
   /^data:azurerm_mysql_flexible_server_configuration\.Mysql_Parameter-/,
   /^data:azurerm_monitor_metric_alert\.(MysqlAlerts|ReplicaAlerts)_/, // alerts follow the writable server
-  /^app-\w+:azurerm_/, // app stacks point at the promoted server
+  // The VMs' database host changes: scale sets update in place, the archiver VM is recreated with its
+  // monitoring extension and rule association (custom_data forces a new VM; it keeps no state).
+  /^app-\w+:azurerm_linux_virtual_machine_scale_set\.Frontends_/,
+  /^app-\w+:azurerm_linux_virtual_machine\.Archiver_/,
+  /^app-\w+:azurerm_virtual_machine_extension\.ArchiveHeartbeat_/,
+  /^app-\w+:azurerm_monitor_data_collection_rule_association\.ArchiveHeartbeat_/,
 ];
 
 export const SCENARIOS: readonly Scenario[] = [

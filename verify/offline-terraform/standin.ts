@@ -12,6 +12,20 @@ import { blockShape, hasUnknown, isDyn, isObject, sameValue, Shape, UNKNOWN, Val
 /** Resource type → dotted attribute paths whose change replaces the resource. */
 export type ReplaceTable = Record<string, readonly string[]>;
 
+/** What is wrong with a generated table against schemas/types.json: missing types, versions that differ. */
+export function replaceTableProblems(
+  types: { providers: Record<string, { version: string; resource_types: string[] }> },
+  table: { sources: Record<string, { tag: string }>; resources: ReplaceTable },
+): string[] {
+  const problems: string[] = [];
+  for (const [name, p] of Object.entries(types.providers)) {
+    const tag = table.sources[name]?.tag;
+    if (tag !== `v${p.version}`) problems.push(`${name}: table read from ${tag ?? "nothing"}, types.json pins v${p.version}`);
+    for (const t of p.resource_types) if (!(t in table.resources)) problems.push(`${t}: not in the table`);
+  }
+  return problems.map((p) => `${p} (run scripts/refresh-replace-table.js, docs/offline-plan.md)`);
+}
+
 export function digest(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
