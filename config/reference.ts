@@ -9,7 +9,7 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "`cloudflare.monitorIntervalSeconds` is at least the plan's floor (free/pro 60 s, business 15 s, enterprise 10 s).",
   "`frontends.vmSku` (or the preset's) is in the VM table of config/presets.ts.",
   "`frontends.primaryMinInstances` and `secondaryMinInstances` are at least 2; `maxInstances` is at least both and at most 100; `scaleInCpuPercent` < `scaleOutCpuPercent`.",
-  "`mysql.primaryZone` and `mysql.standbyZone` differ and are both in `regions.primary.zones`; `mysql.promoteReplica` needs `mysql.readReplica`.",
+  "`mysql.primaryZone` and `mysql.standbyZone` differ and are both in `regions.primary.zones`; a replica must be newer than its source: `mysql.generation` of the replica region >= the source's (primary source) or > it (secondary source).",
   "The composed Key Vault name (`<org>-<name>-<environment>-kv`) and storage account names (`<org><name><environment><shortName>nfs`) fit Azure's 24-character limits.",
 ];
 

@@ -84,11 +84,22 @@ const mysqlSchema = z
     geoRedundantBackup: z.literal(true, "must be true: geo-redundant backup is the last copy if the region and the replica are lost (policy BP-MYSQL-1), and Azure sets it only at creation").default(true).describe("Geo-redundant backups (create-time only); the blueprint requires them."),
     primaryZone: z.enum(["1", "2", "3"]).default("1").describe("Zone of the primary server."),
     standbyZone: z.enum(["1", "2", "3"]).default("2").describe("Zone of the zone-redundant HA standby; must differ from `primaryZone`."),
-    readReplica: z.boolean().default(true).describe("Cross-region read replica in the secondary region."),
+    readReplica: z.boolean().default(true).describe("A cross-region read replica of the source server, in the other region."),
+    source: z
+      .enum(["primary", "secondary"])
+      .default("primary")
+      .describe("Region whose server is the writable source. Changing it promotes the replica there (region failover; irreversible). See docs/runbooks/region-failover.md."),
+    generation: z
+      .strictObject({
+        primary: z.number().int().min(1).default(1).describe("Generation of the primary region's server."),
+        secondary: z.number().int().min(1).default(1).describe("Generation of the secondary region's server."),
+      })
+      .prefault({})
+      .describe("Server generation per region. Raise it to build a new server there (a new replica of the source); Terraform forgets the previous one without deleting it."),
     promoteReplica: z
-      .boolean()
-      .default(false)
-      .describe("Promote the replica to a standalone read-write server (region failover; irreversible). See docs/runbooks/region-failover.md."),
+      .never("was replaced by mysql.source: set source: \"secondary\" and readReplica: false to promote the replica (docs/runbooks/region-failover.md)")
+      .optional()
+      .describe("Removed: use `source`."),
     maintenanceWindow: z
       .strictObject({
         dayOfWeek: z.number().int().min(0).max(6).default(0).describe("0 = Sunday."),
@@ -102,9 +113,19 @@ const mysqlSchema = z
       .default("OFF")
       .describe("Server parameter `sql_generate_invisible_primary_key`; see docs/adr/0004-mysql-parameters.md."),
   })
-  .refine((m) => !m.promoteReplica || m.readReplica, {
-    message: "promoteReplica needs readReplica = true: there is no replica to promote",
-    path: ["promoteReplica"],
+  .superRefine((m, ctx) => {
+    // Servers come in turn: primary 1 (source), secondary 1 (its replica), primary 2 (replica of the promoted
+    // secondary 1), secondary 2, ... A replica must be newer than its source: a server that was a source
+    // (or was promoted) can never replicate again.
+    if (!m.readReplica) return;
+    const other = m.source === "primary" ? "secondary" : "primary";
+    const least = m.source === "primary" ? m.generation.primary : m.generation.secondary + 1;
+    if (m.generation[other] < least) {
+      ctx.addIssue({
+        code: "custom", path: ["generation", other], input: m.generation[other],
+        message: `the ${other} region's server ${m.generation[other]} was a source before and cannot become a replica of the ${m.source} server ${m.generation[m.source]}: set generation.${other} to at least ${least} to build a new replica (docs/runbooks/region-failover.md)`,
+      });
+    }
   })
   .refine((m) => m.primaryZone !== m.standbyZone, {
     message: "standbyZone must differ from primaryZone, otherwise the HA is not zone-redundant; pick another zone",
@@ -230,6 +251,14 @@ export const configSchema = z
           .default(3)
           .describe("Hours without a successful hourly core:archive before alerting."),
       }),
+    secretVersions: z
+      .strictObject({
+        mysqlAdminPassword: z.number().int().min(1).default(1).describe("Raise by one to generate and write a new MySQL admin password (docs/runbooks/rotate-secrets.md)."),
+        matomoDbPassword: z.number().int().min(1).default(1).describe("Raise by one to generate a new Matomo database password (docs/runbooks/rotate-secrets.md)."),
+        superUserPassword: z.number().int().min(1).default(1).describe("Raise by one to write a new first-install superuser password to Key Vault."),
+      })
+      .prefault({})
+      .describe("Versions of the generated secrets. Secrets are ephemeral and written only to write-only arguments, so state never holds them; a new version is how one is rotated. The Matomo salt has none: it is never rotated."),
     tags: z
       .record(z.string().regex(/^[^<>%&\\?/]{1,512}$/, "tag names may not contain < > % & \\ ? /"), z.string().max(256))
       .default({})

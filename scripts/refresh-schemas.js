@@ -108,6 +108,9 @@ function main() {
           provider: full.provider ?? { version: 0, block: {} },
           resource_schemas: pick(full.resource_schemas, p.resource_types, "resource types", name),
           data_source_schemas: pick(full.data_source_schemas, p.data_source_types, "data source types", name),
+          ...(p.ephemeral_resource_types
+            ? { ephemeral_resource_schemas: pick(full.ephemeral_resource_schemas, p.ephemeral_resource_types, "ephemeral resource types", name) }
+            : {}),
         },
       },
     });

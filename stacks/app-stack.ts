@@ -69,8 +69,8 @@ export class AppStack extends BlueprintStack {
       tags,
     });
 
-    // After a promotion the replica is the writable server for every region.
-    const dbHost = config.mysql.promoteReplica ? `${naming.mysqlReplica}.mysql.database.azure.com` : naming.mysqlHost;
+    // Every region writes to the source server, wherever `mysql.source` puts it.
+    const dbHost = naming.mysqlSourceHost;
     const share = data.shares[props.region];
     const host: MatomoHostSettings = {
       matomoVersion: config.matomo.version,

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
+import { TerraformLocal } from "cdktf";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { BlueprintStack, BlueprintStackProps } from "./base-stack";
 import { CoreStack, RegionKey } from "./core-stack";
 import { MatomoDatabase } from "../modules/mysql/matomo-database";
@@ -32,24 +32,41 @@ export class DataStack extends BlueprintStack {
     const workspaceId = core.logAnalytics.workspace.id;
     new RandomProvider(this, "random", {});
 
+    // Generated secrets are ephemeral (random 3.7, Terraform 1.10+): opened on every plan and apply,
+    // never stored. They reach only write-only arguments, which Azure receives when their version
+    // changes (config `secretVersions`). cdktf 0.21 has no ephemeral construct: written as JSON.
     // MySQL accepts these specials in passwords; shell- and INI-safe too.
-    const password = (cid: string, length: number, special = true) =>
-      new Password(this, cid, {
-        length, special, overrideSpecial: special ? "-_.~+" : undefined,
-        minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: special ? 2 : 0,
-      });
+    const ephemeral: Record<string, Record<string, unknown>> = {};
+    const password = (name: string, length: number, special = true) => {
+      ephemeral[name] = {
+        length, special, override_special: special ? "-_.~+" : undefined,
+        min_lower: 2, min_upper: 2, min_numeric: 2, min_special: special ? 2 : 0,
+      };
+      return `\${ephemeral.random_password.${name}.result}`;
+    };
     const adminPassword = password("MysqlAdminPassword", 32);
     const matomoDbPassword = password("MatomoDbPassword", 32);
     const salt = password("MatomoSalt", 64, false);
-    // A new salt invalidates every Matomo session and token: never replace it by accident.
-    salt.addOverride("lifecycle.prevent_destroy", true);
     const superUserPassword = password("SuperUserPassword", 24);
+    this.addOverride("ephemeral", { random_password: ephemeral });
+    // 0.1.0 stored these as random_password resources: forget them (their values leave state) without destroying anything.
+    const forgotten = Object.keys(ephemeral).map((name) => `random_password.${name}`);
 
     const primaryNet = core.networks.primary;
+    const mysqlRegion = (key: RegionKey) => ({
+      serverName: naming.mysqlServerIn(key, config.mysql.generation[key]),
+      location: config.regions[key].location,
+      delegatedSubnetId: core.networks[key].subnets.mysql.id,
+      generation: config.mysql.generation[key],
+    });
+    // Read both regions' MySQL subnets whichever servers exist, so core always exports them: a role change
+    // (promotion, new replica) must never need a cross-stack output core has not applied yet.
+    new TerraformLocal(this, "mysql_subnet_ids", { primary: mysqlRegion("primary").delegatedSubnetId, secondary: mysqlRegion("secondary").delegatedSubnetId });
     this.database = new MatomoDatabase(this, "Mysql", {
-      serverName: naming.mysqlServer,
       resourceGroupName: primaryNet.resourceGroup.name,
-      location: config.regions.primary.location,
+      source: config.mysql.source,
+      readReplica: config.mysql.readReplica,
+      regions: { primary: mysqlRegion("primary"), secondary: mysqlRegion("secondary") },
       skuName: sizing.mysqlSkuName,
       version: config.mysql.version,
       storageGiB: sizing.mysqlStorageGiB,
@@ -59,21 +76,12 @@ export class DataStack extends BlueprintStack {
       primaryZone: config.mysql.primaryZone,
       standbyZone: config.mysql.standbyZone,
       maintenanceWindow: config.mysql.maintenanceWindow,
-      delegatedSubnetId: primaryNet.subnets.mysql.id,
       privateDnsZoneId: core.privateDns.mysqlZone.id,
       administratorLogin: DB_USERS.admin,
-      administratorPassword: adminPassword.result,
+      administratorPassword: { value: adminPassword, version: config.secretVersions.mysqlAdminPassword },
       databaseName: DB_NAME,
       maxConnections: sizing.mysqlMaxConnections,
       sqlGenerateInvisiblePrimaryKey: config.mysql.sqlGenerateInvisiblePrimaryKey,
-      replica: config.mysql.readReplica
-        ? {
-            serverName: naming.mysqlReplica,
-            location: config.regions.secondary.location,
-            delegatedSubnetId: core.networks.secondary.subnets.mysql.id,
-            promote: config.mysql.promoteReplica,
-          }
-        : undefined,
       logAnalyticsWorkspaceId: workspaceId,
       tags,
     });
@@ -105,11 +113,16 @@ export class DataStack extends BlueprintStack {
         { key: "cpu", description: `MySQL CPU above ${a.mysqlCpuPercent}% for 15 min: scale the SKU (docs/runbooks/scale.md).`, metricNamespace: mysqlNs, metricName: "cpu_percent", aggregation: "Average", operator: "GreaterThan", threshold: a.mysqlCpuPercent, severity: 2, windowSize: "PT15M" },
         { key: "storage", description: `MySQL storage above ${a.mysqlStoragePercent}% (auto-grow is on: check growth and cost).`, metricNamespace: mysqlNs, metricName: "storage_percent", aggregation: "Maximum", operator: "GreaterThan", threshold: a.mysqlStoragePercent, severity: 2 },
         { key: "connections", description: `Active connections above ${a.mysqlConnectionsPercent}% of max_connections (${sizing.mysqlMaxConnections}).`, metricNamespace: mysqlNs, metricName: "active_connections", aggregation: "Maximum", operator: "GreaterThan", threshold: Math.floor((sizing.mysqlMaxConnections * a.mysqlConnectionsPercent) / 100), severity: 2 },
-        { key: "ha-io", description: "Zone-redundant HA replication IO thread stopped: the standby is not receiving changes.", metricNamespace: mysqlNs, metricName: "HA_IO_status", aggregation: "Maximum", operator: "LessThan", threshold: 1, severity: 1 },
-        { key: "ha-sql", description: "Zone-redundant HA replication SQL thread stopped: the standby is not applying changes.", metricNamespace: mysqlNs, metricName: "HA_SQL_status", aggregation: "Maximum", operator: "LessThan", threshold: 1, severity: 1 },
+        // Zone-redundant HA exists only on a server born as the source (create-time only on Azure).
+        ...(this.database.sourceHasHa
+          ? [
+              { key: "ha-io", description: "Zone-redundant HA replication IO thread stopped: the standby is not receiving changes.", metricNamespace: mysqlNs, metricName: "HA_IO_status", aggregation: "Maximum" as const, operator: "LessThan" as const, threshold: 1, severity: 1 as const },
+              { key: "ha-sql", description: "Zone-redundant HA replication SQL thread stopped: the standby is not applying changes.", metricNamespace: mysqlNs, metricName: "HA_SQL_status", aggregation: "Maximum" as const, operator: "LessThan" as const, threshold: 1, severity: 1 as const },
+            ]
+          : []),
       ],
     });
-    if (this.database.replica && !config.mysql.promoteReplica) {
+    if (this.database.replica) {
       new MetricAlerts(this, "ReplicaAlerts", {
         namePrefix: naming.global("mysql-replica"),
         resourceGroupName: primaryNet.resourceGroup.name,
@@ -129,13 +142,18 @@ export class DataStack extends BlueprintStack {
     };
     const archiverOnly = { archiver: readers.archiver };
     const secrets = new Construct(this, "Secrets");
-    const secret = (cid: string, name: string, value: string, who: Record<string, string>) =>
+    const secret = (cid: string, name: string, value: string, who: Record<string, string>, writeOnly: { version: number; never?: boolean }) =>
       new ManagedSecret(secrets, cid, {
-        keyVaultId: core.vault.vault.id, name, value, contentType: "text/plain", readers: who,
+        keyVaultId: core.vault.vault.id, name, value, contentType: "text/plain", readers: who, writeOnly,
       });
-    secret("MysqlAdminPassword", SECRET_NAMES.mysqlAdminPassword, adminPassword.result, archiverOnly);
-    secret("MatomoDbPassword", SECRET_NAMES.matomoDbPassword, matomoDbPassword.result, readers);
-    secret("MatomoSalt", SECRET_NAMES.matomoSalt, salt.result, readers);
-    secret("SuperUserPassword", SECRET_NAMES.superUserPassword, superUserPassword.result, archiverOnly);
+    const v = config.secretVersions;
+    secret("MysqlAdminPassword", SECRET_NAMES.mysqlAdminPassword, adminPassword, archiverOnly, { version: v.mysqlAdminPassword });
+    secret("MatomoDbPassword", SECRET_NAMES.matomoDbPassword, matomoDbPassword, readers, { version: v.matomoDbPassword });
+    // A new salt invalidates every Matomo session and token: written once, never again.
+    secret("MatomoSalt", SECRET_NAMES.matomoSalt, salt, readers, { version: 1, never: true });
+    secret("SuperUserPassword", SECRET_NAMES.superUserPassword, superUserPassword, archiverOnly, { version: v.superUserPassword });
+
+    forgotten.push(...this.database.forgotten);
+    this.addOverride("removed", forgotten.map((from) => ({ from, lifecycle: { destroy: false } })));
   }
 }

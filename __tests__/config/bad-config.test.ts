@@ -50,7 +50,9 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["misspelt field", (c) => (c.mysql = { backupRetentionDay: 35 }), "mysql", /unknown field\(s\) 'backupRetentionDay'/],
   ["wrong type", (c) => (c.frontends.maxInstances = "10"), "frontends.maxInstances", /must be a number, not string/],
   ["unknown enum value", (c) => (c.size = "huge"), "size", /must be one of "small", "medium", "large"/],
-  ["promote without replica", (c) => (c.mysql = { readReplica: false, promoteReplica: true }), "mysql.promoteReplica", /no replica to promote/],
+  ["removed promoteReplica", (c) => (c.mysql = { promoteReplica: true }), "mysql.promoteReplica", /replaced by mysql.source/],
+  ["old primary as a replica after promotion", (c) => (c.mysql = { source: "secondary", readReplica: true }), "mysql.generation.primary", /set generation.primary to at least 2/],
+  ["promoted server as a replica after failback", (c) => (c.mysql = { source: "primary", generation: { primary: 2 } }), "mysql.generation.secondary", /set generation.secondary to at least 2/],
   ["password instead of SSH key", (c) => (c.admin.sshPublicKey = "hunter2"), "admin.sshPublicKey", /OpenSSH public key/],
   ["reserved admin name", (c) => (c.admin.username = "admin"), "admin.username", /Azure refuses/],
   ["bad Cloudflare zone ID", (c) => (c.cloudflare.zoneId = "not-an-id"), "cloudflare.zoneId", /32-character hex/],
@@ -131,7 +133,7 @@ describe("the shipped environments are valid", () => {
 
   test("defaults are applied", () => {
     const c = parseConfig("fixture", base());
-    expect(c.mysql).toMatchObject({ version: "8.0.21", primaryZone: "1", standbyZone: "2", readReplica: true, promoteReplica: false, sqlGenerateInvisiblePrimaryKey: "OFF" });
+    expect(c.mysql).toMatchObject({ version: "8.0.21", primaryZone: "1", standbyZone: "2", readReplica: true, source: "primary", generation: { primary: 1, secondary: 1 }, sqlGenerateInvisiblePrimaryKey: "OFF" });
     expect(c.cloudflare.sessionAffinity).toBe("none");
     expect(c.compute.encryptionAtHost).toBe(true);
     expect(c.keyVault.allowedCidrs).toEqual([]);

@@ -65,9 +65,14 @@ describe("regions", () => {
 
 describe("MatomoDatabase refuses a max_connections Azure would reject", () => {
   const props = (skuName: string, maxConnections: number) => ({
-    serverName: "db", resourceGroupName: "rg", location: "westeurope", skuName, version: "8.0.21" as const, storageGiB: 64, iops: 600,
-    primaryZone: "1", standbyZone: "2", maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 }, delegatedSubnetId: "sub", privateDnsZoneId: "dns",
-    administratorLogin: "a", administratorPassword: "${random_password.p.result}", databaseName: "matomo", maxConnections, sqlGenerateInvisiblePrimaryKey: "OFF" as const,
+    resourceGroupName: "rg", skuName, version: "8.0.21" as const, storageGiB: 64, iops: 600,
+    primaryZone: "1", standbyZone: "2", maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 }, privateDnsZoneId: "dns",
+    administratorLogin: "a", administratorPassword: { value: "${ephemeral.random_password.p.result}", version: 1 }, databaseName: "matomo", maxConnections,
+    sqlGenerateInvisiblePrimaryKey: "OFF" as const, readReplica: false,
+    regions: {
+      primary: { serverName: "db", location: "westeurope", delegatedSubnetId: "sub", generation: 1 },
+      secondary: { serverName: "db2", location: "northeurope", delegatedSubnetId: "sub2", generation: 1 },
+    },
     logAnalyticsWorkspaceId: "law", tags: {},
   });
   test("above the size's maximum: error naming both numbers and the source", () => {

@@ -233,11 +233,20 @@ describe("terraform-plan.yml", () => {
   const plan = w.doc.jobs.plan;
   const script = plan.steps.map((s: any) => s.run ?? "").join("\n");
 
-  test("plans every stack with cdktf diff, read-only: never takes the state lock", () => {
-    expect(script).toMatch(/npx cdktf diff "\$\{stack\}" --skip-synth/);
+  test("plans every stack into a saved plan file, read-only: never takes the state lock", () => {
+    expect(script).toMatch(/terraform -chdir="\$\{dir\}" plan -input=false -no-color \$\{args\} -out="\$\{PWD\}\/plans\/\$\{stack\}\.tfplan"/);
     expect(script).toMatch(/args="-lock=false"/);
+    expect(script).toMatch(/GITHUB_SHA\}" >plans\/commit/);
     expect(script).toMatch(/GITHUB_STEP_SUMMARY/);
     expect(w.doc.jobs.plan.outputs.summary).toBeDefined();
+  });
+
+  test("uploads the plan files and the commit they were made at, kept one day (they hold state)", () => {
+    const upload = plan.steps.find((s: any) => String(s.uses).startsWith("actions/upload-artifact@"));
+    expect(upload.with.name).toBe("plans-${{ inputs.environment }}");
+    expect(upload.with.path).toMatch(/plans\/\*\.tfplan\s+plans\/commit/);
+    expect(upload.with["retention-days"]).toBe(1);
+    expect(w.doc.on.workflow_call.outputs.artifact).toBeDefined();
   });
 
   test("logs in to Azure by OIDC and hands the Cloudflare token to the provider", () => {
@@ -274,21 +283,37 @@ describe("deploy.yml", () => {
     for (const wf of workflows) {
       for (const [id, j] of jobsOf(wf)) {
         const text = (j.steps ?? []).map((s: any) => s.run ?? "").join("\n");
-        if (/cdktf deploy|terraform apply|--auto-approve/.test(text)) expect(`${wf.file}/${id} environment=${Boolean(j.environment)}`).toBe(`${wf.file}/${id} environment=true`);
+        if (/cdktf deploy|terraform apply|--auto-approve|apply-saved-plan/.test(text)) expect(`${wf.file}/${id} environment=${Boolean(j.environment)}`).toBe(`${wf.file}/${id} environment=true`);
       }
     }
   });
 
   test("deploys core, data, edge, then the primary and the secondary app stack, one step each", () => {
-    const stacks = deploy.steps.filter((s: any) => /cdktf deploy/.test(s.run ?? "")).map((s: any) => s.env.STACK);
+    const stacks = deploy.steps.filter((s: any) => /apply-saved-plan/.test(s.run ?? "")).map((s: any) => s.env.STACK);
     expect(stacks).toEqual(["core", "data", "edge", "${{ steps.stacks.outputs.app_primary }}", "${{ steps.stacks.outputs.app_secondary }}"]);
-    for (const s of deploy.steps.filter((x: any) => /cdktf deploy/.test(x.run ?? ""))) {
-      expect(s.run).toMatch(/--auto-approve --skip-synth --ignore-missing-stack-dependencies/);
+    for (const s of deploy.steps.filter((x: any) => /apply-saved-plan/.test(x.run ?? ""))) {
+      expect(s.run).toBe('scripts/apply-saved-plan.sh "${STACK}"');
+      expect(s.env.TF_CLI_ARGS_apply).toBeUndefined();
     }
   });
 
+  test("applies the approved plan files: downloaded from the plan job, made at this commit, refused if main moved", () => {
+    const steps = deploy.steps as any[];
+    const index = (re: RegExp) => steps.findIndex((s) => re.test(`${s.name ?? ""} ${s.uses ?? ""} ${s.run ?? ""}`));
+    const moved = index(/commits\/main/);
+    const download = index(/actions\/download-artifact@/);
+    const commit = index(/plans\/commit/);
+    const firstApply = index(/apply-saved-plan/);
+    expect(moved).toBeGreaterThan(-1);
+    expect(steps[moved].run).toMatch(/"\$\{head\}" != "\$\{GITHUB_SHA\}"[\s\S]*exit 1/);
+    expect(steps[download].with.name).toBe("plans-${{ inputs.environment || 'prod' }}");
+    expect(steps[commit].run).toMatch(/exit 1/);
+    expect(Math.max(moved, download, commit)).toBeLessThan(firstApply);
+    expect(steps.map((s) => s.run ?? "").join("\n")).not.toMatch(/cdktf deploy|--auto-approve/);
+  });
+
   test("each stack step can be left out with the `only` input, which the plan honours too", () => {
-    const steps = deploy.steps.filter((s: any) => /cdktf deploy/.test(s.run ?? ""));
+    const steps = deploy.steps.filter((s: any) => /apply-saved-plan/.test(s.run ?? ""));
     expect(steps.map((s: any) => s.if)).toEqual(["core", "data", "edge", "app_primary", "app_secondary"].map((slot) => `steps.stacks.outputs.run_${slot} == 'true'`));
     expect(w.doc.jobs.plan.with.stacks).toBe("${{ inputs.only || '' }}");
   });

@@ -77,8 +77,8 @@ const cases: Record<string, [ResourceView, ResourceView]> = {
     view("azurerm_linux_virtual_machine", { ...vmss, depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_ArchiverEgress_1"] }),
   ],
   "BP-MYSQL-5": [
-    view("azurerm_mysql_flexible_server", { create_mode: "Replica", depends_on: ["azurerm_mysql_flexible_server_configuration.Db_Parameter-tls_version", "azurerm_mysql_flexible_database.Db_Database"] }),
-    view("azurerm_mysql_flexible_server", { create_mode: "Replica", depends_on: ["azurerm_mysql_flexible_database.Db_Database"] }),
+    view("azurerm_mysql_flexible_server", { create_mode: "Replica", source_server_id: "${azurerm_mysql_flexible_server.Db_Server.id}", depends_on: ["azurerm_mysql_flexible_server_configuration.Db_Parameter-tls_version", "azurerm_mysql_flexible_database.Db_Database"] }),
+    view("azurerm_mysql_flexible_server", { create_mode: "Replica", source_server_id: "${azurerm_mysql_flexible_server.Db_Server.id}", depends_on: ["azurerm_mysql_flexible_database.Db_Database"] }),
   ],
   "BP-DIAG-1": [
     view("azurerm_monitor_diagnostic_setting", { target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default", enabled_log: [{ category_group: "allLogs" }], enabled_metric: [{ category: "Capacity" }, { category: "Transaction" }] }),
@@ -144,7 +144,8 @@ describe("platform rules beyond the compliant/non-compliant pair", () => {
   test("BP-VM-5: a scale set needs only its outbound rule (pool membership is in its own NIC config)", () => {
     expect(rule("BP-VM-5").evaluate(view("azurerm_linux_virtual_machine_scale_set", { depends_on: [] }))).toBe("NON_COMPLIANT");
   });
-  test("BP-MYSQL-5 ignores the source server", () => {
+  test("BP-MYSQL-5 ignores the source server and a promoted replica (no source any more)", () => {
     expect(rule("BP-MYSQL-5").evaluate(view("azurerm_mysql_flexible_server", { create_mode: undefined }))).toBe("NOT_APPLICABLE");
+    expect(rule("BP-MYSQL-5").evaluate(view("azurerm_mysql_flexible_server", { create_mode: "Replica", replication_role: "None" }))).toBe("NOT_APPLICABLE");
   });
 });

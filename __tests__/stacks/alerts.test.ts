@@ -28,8 +28,12 @@ test("MySQL: CPU, storage, connections, HA state on the primary; lag on the repl
 });
 
 test("no lag alert once the replica is promoted (it is the primary then)", () => {
-  const promoted = synthAll(exampleConfig((c) => (c.mysql = { promoteReplica: true }))).stacks;
-  expect(Object.keys(alertsIn(promoted.data))).not.toContain("ctso-matomo-ex-mysql-replica-lag");
+  const promoted = synthAll(exampleConfig((c) => (c.mysql = { source: "secondary", readReplica: false }))).stacks;
+  const alerts = alertsIn(promoted.data);
+  expect(Object.keys(alerts)).not.toContain("ctso-matomo-ex-mysql-replica-lag");
+  // CPU, storage and connections follow the writable server; it has no zone-redundant HA to watch.
+  expect(alerts["ctso-matomo-ex-mysql-cpu"].scopes[0]).toMatch(/Mysql_Replica/);
+  expect(Object.keys(alerts)).not.toContain("ctso-matomo-ex-mysql-ha-io");
 });
 
 test.each(["app-weu", "app-neu"])("%s: scale-set CPU and unavailable instances, load-balancer probe health", (id) => {

@@ -85,7 +85,7 @@ describe("frontend scale set", () => {
   });
 
   test("after a replica promotion every VM points at the promoted server", () => {
-    const promoted = synthAll(exampleConfig((c) => (c.mysql = { promoteReplica: true }))).stacks;
+    const promoted = synthAll(exampleConfig((c) => (c.mysql = { source: "secondary", readReplica: false }))).stacks;
     const ci = decode(byPath(promoted["app-neu"], "azurerm_linux_virtual_machine_scale_set", "Frontends/Resource").custom_data);
     expect(ci).toContain("MATOMO_DB_HOST='ctso-matomo-ex-mysql-neu.mysql.database.azure.com'");
   });

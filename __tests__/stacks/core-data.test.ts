@@ -1,6 +1,13 @@
 import { exampleConfig, resourcesOf, synthAll, byPath, TfJson, exampleSynth } from "../helpers";
 import { ALL_RULES } from "../../policies/rules";
 
+let rebuilt: ReturnType<typeof synthAll> | undefined;
+const rebuiltReplica = () =>
+  (rebuilt ??= synthAll(exampleConfig((c) => {
+    c.mysql = { source: "secondary", readReplica: true, generation: { primary: 2 } };
+    c.secretVersions = { matomoDbPassword: 2 };
+  })));
+
 let core: TfJson;
 let data: TfJson;
 
@@ -83,12 +90,14 @@ describe("data stack", () => {
       backup_retention_days: 35, geo_redundant_backup_enabled: true,
       storage: expect.objectContaining({ auto_grow_enabled: true }),
       maintenance_window: { day_of_week: 0, start_hour: 2, start_minute: 0 },
-      lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb"], prevent_destroy: true },
+      lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb", "create_mode", "source_server_id"], prevent_destroy: true },
     });
     expect(s.delegated_subnet_id).toMatch(/Network-primary_Subnet-mysql/);
     expect(s.private_dns_zone_id).toMatch(/MysqlZone/);
     expect(s.public_network_access).toBeUndefined();
-    expect(s.administrator_password).toBe("${random_password.MysqlAdminPassword.result}");
+    expect(s.administrator_password).toBeUndefined();
+    expect(s.administrator_password_wo).toBe("${ephemeral.random_password.MysqlAdminPassword.result}");
+    expect(s.administrator_password_wo_version).toBe(1);
   });
 
   test("replica: same resource group as the source, secondary region, own delegated subnet, no HA block", () => {
@@ -99,7 +108,7 @@ describe("data stack", () => {
     expect(r.delegated_subnet_id).toMatch(/Network-secondary_Subnet-mysql/);
     expect(r.high_availability).toBeUndefined();
     expect(r.replication_role).toBeUndefined();
-    expect(r.lifecycle).toEqual({ ignore_changes: ["storage[0].size_gb"], prevent_destroy: true });
+    expect(r.lifecycle).toEqual({ ignore_changes: ["storage[0].size_gb", "create_mode", "source_server_id"], prevent_destroy: true });
   });
 
   test("the replica waits for every source parameter and the database (creating it restarts the source)", () => {
@@ -126,8 +135,27 @@ describe("data stack", () => {
   });
 
   test("promoting the replica is one config value", () => {
-    const { stacks } = synthAll(exampleConfig((c) => (c.mysql = { promoteReplica: true })));
-    expect(byPath(stacks.data, "azurerm_mysql_flexible_server", "Mysql/Replica").replication_role).toBe("None");
+    const { stacks } = synthAll(exampleConfig((c) => (c.mysql = { source: "secondary", readReplica: false })));
+    const promoted = byPath(stacks.data, "azurerm_mysql_flexible_server", "Mysql/Replica");
+    expect(promoted.replication_role).toBe("None");
+    // Read back empty after promotion, and replace-on-change: ignored, so the promoted server is kept.
+    expect(promoted.lifecycle.ignore_changes).toEqual(expect.arrayContaining(["create_mode", "source_server_id"]));
+    // The old primary is forgotten, not destroyed (prevent_destroy would block every later plan).
+    expect(stacks.data.removed).toEqual(expect.arrayContaining([
+      { from: "azurerm_mysql_flexible_server.Mysql_Server_B86F5DD5", lifecycle: { destroy: false } },
+      { from: "azurerm_mysql_flexible_database.Mysql_Database_495C8032", lifecycle: { destroy: false } },
+    ]));
+  });
+
+  test("a new replica of the promoted server is one config change: a new generation in the primary region", () => {
+    // One synth for two tests (jest budget): the secret version change touches nothing MySQL.
+    const { stacks } = rebuiltReplica();
+    const replica = byPath(stacks.data, "azurerm_mysql_flexible_server", "Mysql/Server-primary-2");
+    expect(replica).toMatchObject({ name: "ctso-matomo-ex-mysql-2", create_mode: "Replica", location: "westeurope" });
+    expect(replica.source_server_id).toMatch(/Mysql_Replica_/);
+    expect(stacks.data.removed.map((r: any) => r.from)).toContain("azurerm_mysql_flexible_server.Mysql_Server_B86F5DD5");
+    const ci = Buffer.from(byPath(stacks["app-weu"], "azurerm_linux_virtual_machine_scale_set", "Frontends/Resource").custom_data, "base64").toString("utf8");
+    expect(ci).toContain("MATOMO_DB_HOST='ctso-matomo-ex-mysql-neu.mysql.database.azure.com'");
   });
 
   test("server parameters Matomo needs, on the primary and on the replica that may become it", () => {
@@ -174,7 +202,25 @@ describe("data stack", () => {
     expect(readersOf("SuperUserPassword")).toEqual(["Reader-archiver"]);
     expect(readersOf("MatomoDbPassword")).toEqual(["Reader-archiver", "Reader-frontendPrimary", "Reader-frontendSecondary"]);
     expect(assignments.every((a) => a.role_definition_name === "Key Vault Secrets User" && a.scope.endsWith(".resource_versionless_id}"))).toBe(true);
-    expect(byPath(data, "random_password", "MatomoSalt").lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("no secret in state: ephemeral passwords go only to write-only arguments; the 0.1.0 resources are forgotten", () => {
+    expect(Object.keys(data.ephemeral.random_password).sort()).toEqual(["MatomoDbPassword", "MatomoSalt", "MysqlAdminPassword", "SuperUserPassword"]);
+    expect(resourcesOf(data, "random_password")).toEqual({});
+    for (const secret of Object.values<any>(resourcesOf(data, "azurerm_key_vault_secret"))) {
+      expect(secret.value).toBeUndefined();
+      expect(secret.value_wo).toMatch(/^\$\{ephemeral\.random_password\.\w+\.result\}$/);
+      expect(secret.value_wo_version).toBe(1);
+    }
+    // The salt is written once and never again, whatever happens to its version.
+    expect(byPath(data, "azurerm_key_vault_secret", "Secrets/MatomoSalt/Resource").lifecycle).toEqual({ ignore_changes: ["value", "value_wo_version"] });
+    expect(data.removed.map((r: any) => r.from)).toEqual(expect.arrayContaining(["random_password.MatomoSalt", "random_password.MysqlAdminPassword"]));
+  });
+
+  test("a secret version is the rotation: raising it changes only that write-only version", () => {
+    const { stacks } = rebuiltReplica();
+    expect(byPath(stacks.data, "azurerm_key_vault_secret", "Secrets/MatomoDbPassword/Resource").value_wo_version).toBe(2);
+    expect(byPath(stacks.data, "azurerm_key_vault_secret", "Secrets/MysqlAdminPassword/Resource").value_wo_version).toBe(1);
   });
 });
 

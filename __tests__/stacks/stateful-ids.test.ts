@@ -40,12 +40,7 @@ const PINNED: Record<string, Record<string, Record<string, string>>> = {
       "data/Files-primary/Share": "Files-primary_Share_0C4487FF",
       "data/Files-secondary/Share": "Files-secondary_Share_81001426",
     },
-    random_password: {
-      "data/MysqlAdminPassword": "MysqlAdminPassword",
-      "data/MatomoDbPassword": "MatomoDbPassword",
-      "data/MatomoSalt": "MatomoSalt",
-      "data/SuperUserPassword": "SuperUserPassword",
-    },
+    // random_password resources became ephemeral (CHANGELOG, Unreleased): `removed` blocks forget them.
     azurerm_key_vault_secret: {
       "data/Secrets/MysqlAdminPassword/Resource": "Secrets_MysqlAdminPassword_C7FD8A28",
       "data/Secrets/MatomoDbPassword/Resource": "Secrets_MatomoDbPassword_A5A1B36A",

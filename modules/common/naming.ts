@@ -36,6 +36,18 @@ export class Naming {
     return `${this.prefix}-mysql-${this.config.regions.secondary.shortName}`;
   }
 
+  /** The MySQL server of a region at a generation: generation 1 keeps the original names. */
+  mysqlServerIn(region: "primary" | "secondary", generation: number): string {
+    const first = region === "primary" ? this.mysqlServer : this.mysqlReplica;
+    return generation === 1 ? first : `${first}-${generation}`;
+  }
+
+  /** FQDN of the writable (source) server, which every region's Matomo uses. */
+  get mysqlSourceHost(): string {
+    const { source, generation } = this.config.mysql;
+    return `${this.mysqlServerIn(source, generation[source])}.mysql.database.azure.com`;
+  }
+
   /** Private DNS zone for MySQL VNet integration; must end in `.mysql.database.azure.com`. */
   get mysqlPrivateDnsZone(): string {
     return `${this.prefix}.private.mysql.database.azure.com`;

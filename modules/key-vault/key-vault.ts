@@ -103,6 +103,13 @@ export interface ManagedSecretProps {
   readonly name: string;
   /** The value (a reference to a generated resource, never a literal). */
   readonly value: string;
+  /**
+   * Send `value` only to the write-only `value_wo`, written when `version` changes, so
+   * state never holds it (Terraform 1.11+). `value` may then be ephemeral.
+   * `never` rewrites it once created (a value that must not change, like the salt).
+   * @default - `value` is stored in the ordinary, state-held argument
+   */
+  readonly writeOnly?: { readonly version: number; readonly never?: boolean };
   /** MIME-ish description of the value, e.g. `text/plain` or `application/x-pem-file`. */
   readonly contentType: string;
   /** Readers by role name (stable construct IDs), granted "Key Vault Secrets User" on this secret only. */
@@ -124,9 +131,12 @@ export class ManagedSecret extends Construct {
     this.secret = new KeyVaultSecret(this, "Resource", {
       name: props.name,
       keyVaultId: props.keyVaultId,
-      value: props.value,
+      ...(props.writeOnly ? { valueWo: props.value, valueWoVersion: props.writeOnly.version } : { value: props.value }),
       contentType: props.contentType,
       dependsOn: props.dependsOn,
+      // `value` holds what an environment stored before write-only values; ignoring it keeps that
+      // value instead of rewriting the secret with a new generated one.
+      lifecycle: props.writeOnly ? { ignoreChanges: props.writeOnly.never ? ["value", "value_wo_version"] : ["value"] } : undefined,
     });
     Object.entries(props.readers).forEach(([role, principalId]) =>
       new RoleAssignment(this, `Reader-${role}`, {
