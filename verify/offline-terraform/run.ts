@@ -107,7 +107,15 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
   const outdir = path.join(opts.workDir, "cdktf.out");
   const schemas = loadProjectSchemas();
   const standIns: RunningStandIns = await startStandIns(schemas.provider_schemas, { replaceTable: replaceTable.resources as ReplaceTable, fixtures: fixtures as unknown as Record<string, Record<string, Value>> }, opts.workDir);
-  const env = { ...opts.env, TF_REATTACH_PROVIDERS: standIns.reattach, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" };
+  // Stand-in Azure CLI for local-exec provisioners (core's Key Vault data-plane wait): access is granted at once.
+  const bin = path.join(opts.workDir, "bin");
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, "az"), '#!/bin/sh\necho "stand-in az: $*" >&2\nexit 0\n', { mode: 0o755 });
+  const env = {
+    ...opts.env,
+    PATH: `${bin}${path.delimiter}${opts.env?.PATH ?? ""}`,
+    TF_REATTACH_PROVIDERS: standIns.reattach, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null",
+  };
   const dataDir = (stack: string) => ({ ...env, TF_DATA_DIR: path.join(opts.workDir, "tf-data", stack) });
   const stackDir = (stack: string) => path.join(outdir, "stacks", stack);
   const initialized = new Set<string>();
