@@ -85,6 +85,8 @@ describe("php -l", () => {
 async function nginxTree(root: string, opts: { listen?: string; docRoot?: string; ca?: string } = {}): Promise<string> {
   const rewrite = (s: string) => {
     let out = s.split("/etc/nginx/").join(`${root}/etc/nginx/`).split("/var/log/nginx/").join(`${root}/log/`);
+    // Hermetic: the production FPM sockets may exist on this machine (a Matomo host); point at sockets that never do.
+    out = out.split(PATHS.phpSocket).join(`${root}/run/absent-php.sock`).split(PATHS.healthSocket).join(`${root}/run/absent-health.sock`);
     if (opts.docRoot) out = out.split(`root ${PATHS.installDir};`).join(`root ${opts.docRoot};`);
     if (opts.listen) out = out.replace(/listen 443 ssl http2( default_server)?;/g, `listen ${opts.listen} ssl http2$1;`);
     return out;
@@ -157,6 +159,9 @@ describe("nginx", () => {
       });
     });
     const conf = await nginxTree(root, { listen: `127.0.0.1:${port}`, docRoot, ca: fs.readFileSync(path.join(pki, "ca.crt"), "utf8") });
+    // Nothing of the machine's own nginx or PHP-FPM is used: a Matomo host running these tests gets the same answers.
+    const site = fs.readFileSync(path.join(root, "etc/nginx/sites-available/matomo.conf"), "utf8");
+    expect([site.includes("/run/php/"), site.includes("listen 443")]).toEqual([false, false]);
     // Workers may run as www-data when the test runs as root.
     await run("chmod", ["-R", "a+rX", work]);
 
