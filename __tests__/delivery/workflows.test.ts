@@ -218,10 +218,10 @@ describe("pull-request.yml", () => {
     expect(scripts).toMatch(/checkov --config-file \.checkov\.yaml --directory cdktf\.out --framework terraform_json/);
   });
 
-  test("plans prod with cdktf diff for same-repository pull requests and posts the summary", () => {
+  test("plans the deployed environment (DEPLOY_ENVIRONMENT) for same-repository pull requests and posts the summary", () => {
     expect(jobs.plan.uses).toBe("./.github/workflows/terraform-plan.yml");
-    expect(jobs.plan.with.environment).toBe("prod");
-    expect(jobs.plan.if).toMatch(/head\.repo\.full_name == github\.repository/);
+    expect(jobs.plan.with.environment).toBe("${{ vars.DEPLOY_ENVIRONMENT }}");
+    expect(jobs.plan.if).toMatch(/head\.repo\.full_name == github\.repository && vars\.DEPLOY_ENVIRONMENT != ''/);
     expect(jobs.plan.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(jobs.comment.permissions).toEqual({ "pull-requests": "write" });
     expect(jobs.comment.steps.some((s: any) => String(s.uses).startsWith("actions/github-script@"))).toBe(true);
@@ -261,24 +261,36 @@ describe("deploy.yml", () => {
   const w = byFile("deploy.yml");
   const deploy = w.doc.jobs.deploy;
 
-  test("runs on push to main and on demand with an environment input", () => {
+  test("runs on push to main and on demand; the environment comes from the input or DEPLOY_ENVIRONMENT, never a built-in name", () => {
     const on = triggersOf(w);
     expect(on.push.branches).toEqual(["main"]);
-    expect(on.workflow_dispatch.inputs.environment.options).toEqual(expect.arrayContaining(["prod"]));
-    for (const env of on.workflow_dispatch.inputs.environment.options) expect(Object.keys(ENVIRONMENTS)).toContain(env);
-    expect(on.workflow_dispatch.inputs.environment.options).not.toContain("example"); // placeholder IDs only
+    expect(on.workflow_dispatch.inputs.environment).toMatchObject({ type: "string", default: "" });
+    expect(w.text).not.toMatch(/'prod'|\bprod\b(?!uction)/);
+    const resolve = w.doc.jobs.target.steps.find((s: { id?: string }) => s.id === "resolve");
+    expect(resolve.env.REQUESTED).toBe("${{ inputs.environment || vars.DEPLOY_ENVIRONMENT }}");
+    // Run the resolution step here against config/environments/.
+    const resolveWith = (requested: string) => {
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gh-out-")), "output");
+      const r = run("bash", ["-e", "-c", resolve.run], { cwd: REPO_ROOT, env: { ...process.env, GITHUB_OUTPUT: out, REQUESTED: requested } });
+      return { code: r.code, said: r.stdout + r.stderr, output: fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "" };
+    };
+    const known = Object.keys(ENVIRONMENTS)[0];
+    expect(resolveWith(known)).toMatchObject({ code: 0, output: `environment=${known}\n` });
+    expect(resolveWith("")).toMatchObject({ code: 1, said: expect.stringMatching(/set the repository variable DEPLOY_ENVIRONMENT \(one of: /) });
+    expect(resolveWith("staging")).toMatchObject({ code: 1, said: expect.stringMatching(/'staging' has no file config\/environments\/staging\.ts/) });
+    expect(resolveWith("../x")).toMatchObject({ code: 1 });
   });
 
   test("one deployment per environment at a time, never cancelled halfway", () => {
     const c = w.doc.concurrency ?? deploy.concurrency;
     expect(c).toBeDefined();
     expect(c["cancel-in-progress"]).toBe(false);
-    expect(c.group).toMatch(/inputs\.environment/);
+    expect(c.group).toBe("deploy-${{ inputs.environment || vars.DEPLOY_ENVIRONMENT }}");
   });
 
   test("applies only behind the GitHub Environment approval gate, after the plan", () => {
-    expect(deploy.environment).toMatch(/inputs\.environment \|\| 'prod'/);
-    expect(deploy.needs).toBe("plan");
+    expect(deploy.environment).toBe("${{ needs.target.outputs.environment }}");
+    expect(deploy.needs).toEqual(["target", "plan"]);
     // Nothing applies outside that job.
     for (const wf of workflows) {
       for (const [id, j] of jobsOf(wf)) {
@@ -306,7 +318,7 @@ describe("deploy.yml", () => {
     const firstApply = index(/apply-saved-plan/);
     expect(moved).toBeGreaterThan(-1);
     expect(steps[moved].run).toMatch(/"\$\{head\}" != "\$\{GITHUB_SHA\}"[\s\S]*exit 1/);
-    expect(steps[download].with.name).toBe("plans-${{ inputs.environment || 'prod' }}");
+    expect(steps[download].with.name).toBe("plans-${{ needs.target.outputs.environment }}");
     expect(steps[commit].run).toMatch(/exit 1/);
     expect(Math.max(moved, download, commit)).toBeLessThan(firstApply);
     expect(steps.map((s) => s.run ?? "").join("\n")).not.toMatch(/cdktf deploy|--auto-approve/);
