@@ -24,10 +24,13 @@ function typeOf(s: JsonSchema): string {
   return s.type ?? "any";
 }
 
-function constraintOf(s: JsonSchema): string {
+/** zod's `int()` bounds every integer to the safe range; that is no limit of the config, so it is not shown. */
+const isRealBound = (v: unknown): v is number => typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER;
+
+export function constraintOf(s: JsonSchema): string {
   const parts: string[] = [];
-  if (s.minimum !== undefined) parts.push(`>= ${s.minimum}`);
-  if (s.maximum !== undefined) parts.push(`<= ${s.maximum}`);
+  if (isRealBound(s.minimum)) parts.push(`>= ${s.minimum}`);
+  if (isRealBound(s.maximum)) parts.push(`<= ${s.maximum}`);
   if (s.minItems !== undefined) parts.push(`at least ${s.minItems} item(s)`);
   if (s.minLength !== undefined) parts.push(`length >= ${s.minLength}`);
   if (s.maxLength !== undefined) parts.push(`length <= ${s.maxLength}`);

@@ -132,12 +132,15 @@ const mysqlSchema = z
     path: ["standbyZone"],
   });
 
+/** Frontends per region: 2 is the HA floor (one per zone), 100 the ceiling the MySQL connection budget assumes (checked across fields below). */
+const FRONTENDS_PER_REGION = { min: 2, max: 100 } as const;
+
 const frontendsSchema = z
   .strictObject({
     vmSku: z.string().optional().describe("Overrides the preset's frontend VM SKU. @default - from `size`"),
-    primaryMinInstances: z.number().int().optional().describe("Minimum instances in the primary region (>= 2). @default - from `size`"),
-    secondaryMinInstances: z.number().int().optional().describe("Minimum instances in the secondary region (>= 2). @default - from `size`"),
-    maxInstances: z.number().int().optional().describe("Autoscale ceiling per region. @default - from `size`"),
+    primaryMinInstances: z.number().int().optional().describe("Minimum instances in the primary region (>= 2). @default - from `size`").meta({ minimum: FRONTENDS_PER_REGION.min }),
+    secondaryMinInstances: z.number().int().optional().describe("Minimum instances in the secondary region (>= 2). @default - from `size`").meta({ minimum: FRONTENDS_PER_REGION.min }),
+    maxInstances: z.number().int().optional().describe("Autoscale ceiling per region. @default - from `size`").meta({ minimum: FRONTENDS_PER_REGION.min, maximum: FRONTENDS_PER_REGION.max }),
     scaleOutCpuPercent: z.number().int().min(10).max(95).default(70).describe("Average CPU that adds instances."),
     scaleInCpuPercent: z.number().int().min(5).max(90).default(30).describe("Average CPU that removes instances; below `scaleOutCpuPercent`."),
   })
@@ -345,10 +348,10 @@ function crossFieldChecks(c: Unchecked<BlueprintConfigInput>, ctx: z.RefinementC
     const pMin = int(fe.primaryMinInstances) ?? preset.primaryMinInstances;
     const sMin = int(fe.secondaryMinInstances) ?? preset.secondaryMinInstances;
     const max = int(fe.maxInstances) ?? preset.maxInstances;
-    if (pMin < 2) issue(["frontends", "primaryMinInstances"], "must be at least 2: one instance per zone is the HA floor (a single VM has no zone redundancy)", pMin);
-    if (sMin < 2) issue(["frontends", "secondaryMinInstances"], "must be at least 2 so the secondary region can take over without a single point of failure", sMin);
+    if (pMin < FRONTENDS_PER_REGION.min) issue(["frontends", "primaryMinInstances"], `must be at least ${FRONTENDS_PER_REGION.min}: one instance per zone is the HA floor (a single VM has no zone redundancy)`, pMin);
+    if (sMin < FRONTENDS_PER_REGION.min) issue(["frontends", "secondaryMinInstances"], `must be at least ${FRONTENDS_PER_REGION.min} so the secondary region can take over without a single point of failure`, sMin);
     if (max < Math.max(pMin, sMin)) issue(["frontends", "maxInstances"], `must be >= the minimum instances (${Math.max(pMin, sMin)}); autoscale bounds are inverted`, max);
-    if (max > 100) issue(["frontends", "maxInstances"], "must be at most 100 per region (the blueprint's MySQL connection budget assumes it)", max);
+    if (max > FRONTENDS_PER_REGION.max) issue(["frontends", "maxInstances"], `must be at most ${FRONTENDS_PER_REGION.max} per region (the blueprint's MySQL connection budget assumes it)`, max);
 
     // Every PHP worker of every frontend both regions can run may hold a connection to the one source server,
     // and Azure refuses a max_connections above the size's maximum.

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // Regenerates the provider-schema subsets in schemas/ from schemas/types.json.
-// The project validates cdk.tf.json offline against these subsets (verify/schema/validator.ts);
-// the full schemas are megabytes and live outside the project, so only the used types are kept.
-//
+// The project validates cdk.tf.json offline against these subsets (verify/schema/validator.ts); the full
+// schemas (the output of `terraform providers schema -json` for the pinned providers) are megabytes, so only the used types are kept.
 // Usage:
-//   node scripts/refresh-schemas.js                               # from ../shared/provider-schemas
-//   node scripts/refresh-schemas.js --from <dir>                  # <dir>/<name>-<version>.json files
-//   node scripts/refresh-schemas.js --from-terraform-json <file>  # `terraform providers schema -json` output
-//   node scripts/refresh-schemas.js --check                       # exit 1 if a subset is out of date
+//   node scripts/refresh-schemas.js --from <dir>                  # <dir>/<name>-<version>.json, each a full schema (any directory)
+//   node scripts/refresh-schemas.js --from-terraform-json <file>  # `terraform providers schema -json` output of one stack
+//   node scripts/refresh-schemas.js --check --from <dir>          # exit 1 if a subset is out of date
+//   node scripts/refresh-schemas.js --help                        # this text
 // Plain Node, no dependencies.
 "use strict";
 
@@ -24,17 +23,19 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const opts = { from: path.join(ROOT, "..", "shared", "provider-schemas"), tfJson: null, check: false };
+  const opts = { from: null, tfJson: null, check: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--from") opts.from = path.resolve(argv[++i] ?? fail("--from needs a directory"));
     else if (a === "--from-terraform-json") opts.tfJson = path.resolve(argv[++i] ?? fail("--from-terraform-json needs a file"));
     else if (a === "--check") opts.check = true;
     else if (a === "--help" || a === "-h") {
-      console.log(fs.readFileSync(__filename, "utf8").split("\n").slice(5, 10).join("\n").replace(/^\/\/ ?/gm, ""));
+      console.log(fs.readFileSync(__filename, "utf8").split("\n").slice(4, 9).join("\n").replace(/^\/\/ ?/gm, ""));
       process.exit(0);
     } else fail(`unknown option ${a} (try --help)`);
   }
+  if (!opts.from && !opts.tfJson)
+    fail("no source schema: pass --from <dir> (files <name>-<version>.json from `terraform providers schema -json` for the pinned providers) or --from-terraform-json <file>");
   return opts;
 }
 

@@ -6,6 +6,7 @@ import { exampleConfig } from "../helpers";
 import { CoreStack } from "../../stacks/core-stack";
 import { DataStack } from "../../stacks/data-stack";
 import { EdgeStack } from "../../stacks/edge-stack";
+import { outsideReferences } from "../delivery/standalone";
 
 interface ReportModule {
   main(argv: string[]): number;
@@ -72,7 +73,7 @@ test("the MySQL and Files figures follow the data stack", () => {
   const text = report.formatBudget(b);
   expect(text).toContain("RTO 60-120 s, RPO 0");
   expect(text).toContain("manual promotion of the replica in northeurope");
-  expect(text).toMatch(/concepts-read-replicas\.md/);
+  expect(text).toMatch(/https:\/\/learn\.microsoft\.com\/azure\/mysql\/flexible-server\/concepts-read-replicas/);
 });
 
 test("every figure line names its source", () => {
@@ -110,4 +111,10 @@ test("app stacks, when present, give the LB probe detection and the shared-files
   expect(b.web.regions).toEqual([{ stack: "app-weu", probes: [{ interval: 5, threshold: 2, detectionSeconds: 10 }], zones: [] }]);
   expect(b.syncIntervalSeconds).toBe(300);
   expect(report.formatBudget(b)).toContain("RPO = archiver copy interval 300 s");
+});
+
+test("the printed report cites public sources, never a file outside the repository", () => {
+  const text = report.formatBudget(report.computeBudget(report.loadStacks(outdir)));
+  expect(outsideReferences(text)).toEqual([]);
+  expect(text).toContain("https://developers.cloudflare.com/load-balancing/");
 });

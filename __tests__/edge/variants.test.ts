@@ -83,7 +83,7 @@ describe("monitor timing per plan", () => {
     expect(monitor(name)).toMatchObject({ interval, timeout, retries, consecutive_down: down, consecutive_up: 2 });
   });
 
-  test("worst-case detection at each plan's floor matches reliability-security.md §1.4", () => {
+  test("worst-case detection at each plan's floor matches the derivation in docs/failover-budget.md", () => {
     expect(detectionSeconds(monitorTimingFor("pro")).worstTimeout).toBe(75);
     expect(detectionSeconds(monitorTimingFor("business")).worstTimeout).toBe(40);
     expect(detectionSeconds(monitorTimingFor("enterprise")).worstTimeout).toBe(26);

@@ -7,7 +7,7 @@
 /** Ubuntu 24.04 LTS ships PHP 8.3; the FPM service, sockets and /etc paths carry it. */
 export const PHP_VERSION = "8.3";
 
-/** Matomo's release-signing key ("Matomo <hello@matomo.org>", RSA-4096, since 4.8.0; matomo.md §5.1). */
+/** Matomo's release-signing key ("Matomo <hello@matomo.org>", RSA-4096, since 4.8.0; https://matomo.org/faq/how-to/faq_19308/). */
 export const MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT = "F529A27008477483777FC23D63BB30D0E5D2C749";
 
 /**
@@ -42,7 +42,7 @@ export const GEOIP_DBIP_BASE_URL = "https://download.db-ip.com/free";
 /** A real city database is well above this; an error page or a truncated file is not. */
 export const GEOIP_MIN_BYTES = 8 * 1024 * 1024;
 
-/** Where releases and their detached `.asc` signatures are published (matomo.md §5.1). */
+/** Where releases and their detached `.asc` signatures are published (https://matomo.org/faq/how-to/faq_19308/). */
 export const MATOMO_RELEASE_BASE_URL = "https://builds.matomo.org";
 
 /**
@@ -83,7 +83,7 @@ export const AZURE_MYSQL_CA_ROOTS = [
   "/usr/share/ca-certificates/mozilla/Microsoft_RSA_Root_Certificate_Authority_2017.crt",
 ] as const;
 
-/** Paths on the VMs. `installDir` is the same on every VM (matomo.md §1, Redis cache note). */
+/** Paths on the VMs. `installDir` is the same on every VM (a shared Redis cache requires it: https://matomo.org/faq/how-to/faq_20511). */
 export const PATHS = {
   installDir: "/var/www/matomo",
   commonConfig: "/var/www/matomo/config/common.config.ini.php",

@@ -181,7 +181,8 @@ function renderCron(s: ResolvedSettings): string {
 }
 
 /**
- * Blueprint-owned Matomo settings (matomo.md §2, §9), local to each VM. The DB
+ * Blueprint-owned Matomo settings (https://github.com/matomo-org/matomo/blob/5.x-dev/config/global.ini.php
+ * documents each), local to each VM. The DB
  * password and salt are filled in at boot from Key Vault, so neither is in
  * custom data nor on the NFS share; config.ini.php on the share keeps only what
  * Matomo writes itself (installed plugins, collation).

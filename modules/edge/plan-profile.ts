@@ -20,7 +20,7 @@ export interface MonitorTiming {
 }
 
 /**
- * Per plan, the interval is the plan floor (reliability-security.md §1.4). At a
+ * Per plan, the interval is the plan floor (https://developers.cloudflare.com/load-balancing/monitors/create-monitor/). At a
  * 60 s interval one failed check must suffice, otherwise detection doubles to
  * two minutes; the quorum over 3 data centres per check region already filters
  * single-probe noise. At 15 s and 10 s two failures are affordable and halve
@@ -43,7 +43,7 @@ export function monitorTimingFor(plan: CloudflarePlan, interval?: number): Monit
 }
 
 /**
- * Derived region-failover detection time (reliability-security.md §1.4, not a
+ * Derived region-failover detection time (docs/failover-budget.md; not a
  * published figure): best case a fast failure (refused, 5xx) just before a
  * check; worst case a hang that must time out on every attempt.
  */

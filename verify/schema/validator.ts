@@ -71,7 +71,8 @@ const REFRESH_HINT = "add it to schemas/types.json and run `node scripts/refresh
 
 /**
  * Loads every `<name>-<version>.subset.json` (or full `<name>-<version>.json`) in `dir`,
- * so the same call also works on the full schemas in ../shared/provider-schemas.
+ * so the same call also works on full schemas: the output of `terraform providers schema -json`
+ * for the pinned providers, saved as `<name>-<version>.json` (any directory).
  */
 export function loadProjectSchemas(dir: string = DEFAULT_SCHEMA_DIR): ProviderSchemas {
   const out: ProviderSchemas = { provider_schemas: {}, versions: {} };
