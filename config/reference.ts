@@ -13,14 +13,33 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "The composed Key Vault name (`<org>-<name>-<environment>-kv`) and storage account names (`<org><name><environment><shortName>nfs`) fit Azure's 24-character limits.",
 ];
 
-type JsonSchema = Record<string, any>;
+/** The parts of a JSON Schema (as zod emits it) the reference reads. */
+interface JsonSchema {
+  readonly type?: string;
+  readonly const?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly oneOf?: readonly JsonSchema[];
+  readonly items?: JsonSchema;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly additionalProperties?: JsonSchema | boolean;
+  readonly required?: readonly string[];
+  readonly default?: unknown;
+  readonly description?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minItems?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly [key: string]: unknown;
+}
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.enum) return s.enum.map((v: unknown) => `\`${JSON.stringify(v)}\``).join(" \\| ");
   if (s.oneOf) return "one of below";
   if (s.type === "array") return `list of ${typeOf(s.items ?? {})}`;
-  if (s.type === "object" && s.additionalProperties && !s.properties) return `map of ${typeOf(s.additionalProperties)}`;
+  if (s.type === "object" && typeof s.additionalProperties === "object" && !s.properties) return `map of ${typeOf(s.additionalProperties)}`;
   return s.type ?? "any";
 }
 

@@ -8,7 +8,7 @@ import * as path from "path";
 import type { Scenario } from "../../verify/offline-terraform/scenarios";
 import type { SchemaBlock } from "../../verify/schema/validator";
 import { parsePlanOutput } from "../../verify/offline-terraform/terraform";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { scan } = require("../../scripts/refresh-replace-table.js");
 
 const server: SchemaBlock = {
@@ -138,9 +138,9 @@ test("state files are searched for every value an ephemeral password produced", 
 });
 
 describe("the committed replace-on-change table", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const types = require("../../schemas/types.json");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const table = require("../../verify/offline-terraform/replace-on-change.json");
   test("covers every resource type of schemas/types.json, read at the pinned tags", () => {
     expect(replaceTableProblems(types, table)).toEqual([]);
