@@ -5,6 +5,7 @@ import { connectionBudget, largestFittingMaxInstances, MYSQL_MAX_CONNECTIONS_SOU
 import { cidrsOverlap, parseCidr } from "./cidr";
 import cloudflarePlans from "./cloudflare-plans.json";
 import { MATOMO_MIN_VERSION, isMatomoVersionAtLeast } from "../modules/cloud-init/constants";
+import { EMAIL, HOSTNAME, HTTPS_URL, MATOMO_LOGIN, MATOMO_VERSION, isTimezone } from "../modules/common/formats";
 
 /**
  * The environment config schema. Every field a fork may edit is declared here,
@@ -15,10 +16,7 @@ import { MATOMO_MIN_VERSION, isMatomoVersionAtLeast } from "../modules/cloud-ini
 const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CF_ID = /^[0-9a-f]{32}$/;
-const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const MATOMO_VERSION = /^5\.\d{1,2}\.\d{1,2}$/;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]{40,}={0,2}( \S+)?$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Admin user names Azure refuses on Linux VMs (Azure Compute documentation on admin user names). */
 const RESERVED_LINUX_ADMIN_NAMES = [
   "1", "123", "a", "actuser", "adm", "admin", "admin1", "admin2", "administrator", "aspnet", "backup", "console", "david", "guest", "john",
@@ -194,12 +192,12 @@ export const configSchema = z
     matomo: z.strictObject({
       version: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release like '5.10.0' (no 'v', no pre-release suffix); the VM provisioning supports Matomo 5 only")
         .refine((v) => isMatomoVersionAtLeast(v), `must be ${MATOMO_MIN_VERSION} or later: the headless install calls DbHelper::getDefaultCollationForCharset(), first shipped in Matomo ${MATOMO_MIN_VERSION} (https://github.com/matomo-org/matomo/blob/${MATOMO_MIN_VERSION}/core/DbHelper.php); pin ${MATOMO_MIN_VERSION} or later`).describe("Pinned Matomo release from builds.matomo.org."),
-      superUserLogin: z.string().regex(/^[A-Za-z0-9_.@-]{3,100}$/).default("superuser").describe("Login of the first Super User (its password is generated into Key Vault)."),
-      superUserEmail: z.string().regex(EMAIL, "must be an e-mail address").describe("E-mail of the first Super User."),
+      superUserLogin: z.string().regex(MATOMO_LOGIN, "must be 3-100 letters, digits or _ . @ - (a Matomo login), e.g. 'superuser'").default("superuser").describe("Login of the first Super User (its password is generated into Key Vault)."),
+      superUserEmail: z.string().regex(EMAIL, "must be an e-mail address such as 'ops@example.com', without spaces, quotes or backslashes").describe("E-mail of the first Super User."),
       siteName: z.string().min(1).max(90).default("Website").describe("Name of the first tracked site."),
-      siteUrl: z.string().regex(/^https:\/\/\S+$/, "must be an https:// URL").describe("URL of the first tracked site."),
-      timezone: z.string().min(1).default("UTC").describe("Time zone of the first site."),
-      extraTrustedHosts: z.array(z.string().regex(HOSTNAME)).default([]).describe("Additional `trusted_hosts[]`."),
+      siteUrl: z.string().regex(HTTPS_URL, "must be an https:// URL without spaces, quotes, '<', '>' or backslashes, e.g. 'https://www.example.com'").describe("URL of the first tracked site."),
+      timezone: z.string().refine(isTimezone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin' (https://www.iana.org/time-zones)").default("UTC").describe("IANA time zone of the first site, e.g. `Europe/Berlin`."),
+      extraTrustedHosts: z.array(z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'stats.example.com'")).default([]).describe("Additional `trusted_hosts[]`."),
     }),
     size: z.enum(["small", "medium", "large"]).default("small").describe("Size preset (see config/presets.ts)."),
     frontends: frontendsSchema,
@@ -240,7 +238,7 @@ export const configSchema = z
       .prefault({}),
     alerts: z
       .strictObject({
-        email: z.string().regex(EMAIL, "must be an e-mail address").describe("Where alerts go (Azure action group and Cloudflare notifications)."),
+        email: z.string().regex(EMAIL, "must be an e-mail address such as 'ops@example.com', without spaces, quotes or backslashes").describe("Where alerts go (Azure action group and Cloudflare notifications)."),
         mysqlCpuPercent: z.number().int().min(50).max(100).default(80).describe("MySQL average CPU over 15 min that alerts."),
         mysqlStoragePercent: z.number().int().min(50).max(95).default(85).describe("MySQL storage used that alerts (auto-grow is on, so this warns about cost and growth)."),
         mysqlConnectionsPercent: z.number().int().min(50).max(100).default(80).describe("Active connections, as % of max_connections, that alert."),

@@ -12,6 +12,7 @@ import { suppressRule } from "../policies/suppressions";
 import { MetricAlerts } from "../modules/monitoring/alerts";
 import { ArchiveHeartbeat } from "../modules/monitoring/archive-heartbeat";
 import { SYSLOG_TAGS } from "../modules/cloud-init";
+import type { CronJob } from "../modules/cloud-init/constants";
 
 export interface AppStackProps extends BlueprintStackProps {
   readonly region: RegionKey;
@@ -26,10 +27,10 @@ export interface AppStackProps extends BlueprintStackProps {
 }
 
 /** Seconds between copies of the shared set to the other region, from the archiver's cron. */
-export function shareSyncIntervalSeconds(): number {
-  const job = CRON_JOBS.find((j) => j.name === "share-sync");
+export function shareSyncIntervalSeconds(jobs: readonly CronJob[] = CRON_JOBS): number {
+  const job = jobs.find((j) => j.name === "share-sync");
   const minutes = job ? /^\*\/(\d+) /.exec(job.schedule)?.[1] : undefined;
-  if (!minutes) throw new Error("share-sync cron must run every N minutes ('*/N * * * *')");
+  if (!minutes) throw new Error(`share-sync cron schedule '${job?.schedule ?? "(no share-sync job)"}' must run every N minutes: set it to '*/N * * * *' in CRON_JOBS (modules/cloud-init/constants.ts)`);
   return Number(minutes) * 60;
 }
 

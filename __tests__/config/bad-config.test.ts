@@ -61,6 +61,10 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["missing alert e-mail", (c) => delete c.alerts.email, "alerts.email", /is required: add it/],
   ["Azure-reserved admin name", (c) => (c.admin.username = "test"), "admin.username", /Azure refuses/],
   ["bad Key Vault CIDR", (c) => (c.keyVault = { allowedCidrs: ["203.0.113.7"] }), "keyVault.allowedCidrs[0]", /IPv4 CIDR/],
+  ["unknown time zone", (c) => (c.matomo.timezone = "Europe/Nowhere"), "matomo.timezone", /IANA time zone such as 'UTC' or 'Europe\/Berlin'/],
+  ["plain-http site URL", (c) => (c.matomo.siteUrl = "http://www.example.com"), "matomo.siteUrl", /https:\/\/ URL .*e\.g\. 'https:\/\/www\.example\.com'/],
+  ["Super User login with a space", (c) => (c.matomo.superUserLogin = "super user"), "matomo.superUserLogin", /3-100 letters, digits or _ \. @ - \(a Matomo login\)/],
+  ["trusted host with upper case", (c) => (c.matomo.extraTrustedHosts = ["Stats.example.com"]), "matomo.extraTrustedHosts[0]", /lower-case host name, e\.g\. 'stats\.example\.com'/],
 ];
 
 describe("invalid configs are rejected with field, value and fix", () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DB_NAME, DB_USERS, SECRET_NAMES } from "../common/secret-names";
 import { DEFAULT_HEALTH_PATH, MATOMO_MIN_VERSION, MatomoRole, isMatomoVersionAtLeast } from "./constants";
+import { EMAIL, HOSTNAME, HTTPS_URL, MATOMO_LOGIN, MATOMO_VERSION, isTimezone } from "../common/formats";
 
 /** An Azure Files NFS share as the VMs mount it. */
 export interface MatomoShare {
@@ -109,7 +110,6 @@ export const DEFAULT_SECRET_NAMES: Required<MatomoSecretNames> = {
   superUserPassword: SECRET_NAMES.superUserPassword,
 };
 
-const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SHARE_HOST = /^([a-z0-9]{3,24})\.file\.core\.windows\.net$/;
 const SHARE_EXPORT = /^\/([a-z0-9]{3,24})\/([a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9])$/;
 const RESERVED_FIRST_SEGMENTS = ["index.php", "matomo.php", "piwik.php", "js", "plugins", "misc", "config", "tmp", "core", "lang", "libs", "vendor", "node_modules"];
@@ -125,17 +125,8 @@ const share = z.strictObject({
   path: ["exportPath"],
 });
 
-function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return /^[A-Za-z0-9_+\-/]+$/.test(tz);
-  } catch {
-    return false;
-  }
-}
-
 const schema = z.strictObject({
-  matomoVersion: z.string().regex(/^5\.\d{1,3}\.\d{1,3}$/, "must be a Matomo 5 release such as '5.10.0' (no 'v', no pre-release)")
+  matomoVersion: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release such as '5.10.0' (no 'v', no pre-release)")
     .refine((v) => isMatomoVersionAtLeast(v), `must be ${MATOMO_MIN_VERSION} or later: the headless install needs DbHelper::getDefaultCollationForCharset(), first in ${MATOMO_MIN_VERSION}`),
   publicHostname: hostname,
   trustedHosts: z.array(hostname).default([]),
@@ -163,13 +154,13 @@ const schema = z.strictObject({
     cliMemoryLimitMb: z.number().int().min(256).max(65536).default(2048),
   }),
   superUser: z.strictObject({
-    login: z.string().regex(/^[A-Za-z0-9_.@-]{3,100}$/, "must be 3-100 letters, digits or _ . @ -"),
-    email: z.string().regex(/^[^\s@"'\\]+@[^\s@"'\\]+\.[^\s@"'\\]+$/, "must be an e-mail address"),
+    login: z.string().regex(MATOMO_LOGIN, "must be 3-100 letters, digits or _ . @ -"),
+    email: z.string().regex(EMAIL, "must be an e-mail address"),
   }).optional(),
   site: z.strictObject({
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
     name: z.string().min(1).max(90).regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters"),
-    url: z.string().regex(/^https?:\/\/[^\s"'<>\\]+$/, "must be an http(s) URL"),
+    url: z.string().regex(HTTPS_URL, "must be an https:// URL"),
   }).optional(),
   timezone: z.string().refine(isTimezone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin'").default("UTC"),
   healthPath: z.string()

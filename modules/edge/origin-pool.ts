@@ -34,9 +34,9 @@ export class RegionalOriginPool extends Construct {
   constructor(scope: Construct, id: string, props: RegionalOriginPoolProps) {
     super(scope, id);
     if (!POOL_NAME.test(props.name)) {
-      throw new Error(`RegionalOriginPool: name '${props.name}' may contain only letters, digits, '-' and '_'`);
+      throw new Error(`RegionalOriginPool: name '${props.name}' may contain only letters, digits, '-' and '_' (Cloudflare rule); replace the other characters, e.g. with '-'`);
     }
-    if (props.checkRegions.length === 0) throw new Error(`RegionalOriginPool ${props.name}: checkRegions is empty`);
+    if (props.checkRegions.length === 0) throw new Error(`RegionalOriginPool ${props.name}: checkRegions is empty; list at least one Cloudflare region near the origin, e.g. ["WEU"] (config: regions.<key>.cloudflareCheckRegions)`);
     const config: LoadBalancerPoolConfig = {
       accountId: props.accountId,
       name: props.name,

@@ -38,7 +38,7 @@ const TIMING: Record<CloudflarePlan, Omit<MonitorTiming, "interval">> = {
 export function monitorTimingFor(plan: CloudflarePlan, interval?: number): MonitorTiming {
   const floor = CLOUDFLARE_PLAN_LIMITS[plan].minMonitorIntervalSeconds;
   const chosen = interval ?? floor;
-  if (chosen < floor) throw new Error(`monitor interval ${chosen} s is below the '${plan}' plan floor of ${floor} s`);
+  if (chosen < floor) throw new Error(`monitor interval ${chosen} s is below the '${plan}' plan floor of ${floor} s; set cloudflare.monitorIntervalSeconds to ${floor} or more, or upgrade cloudflare.plan`);
   return { interval: chosen, ...TIMING[plan] };
 }
 

@@ -50,10 +50,10 @@ export class FrontendScaleSet extends Construct {
 
   constructor(scope: Construct, id: string, props: FrontendScaleSetProps) {
     super(scope, id);
-    if (props.zones.length < 2) throw new Error(`FrontendScaleSet ${props.name}: zones [${props.zones.join(", ")}] must list at least two zones`);
-    if (props.minInstances < 2) throw new Error(`FrontendScaleSet ${props.name}: minInstances ${props.minInstances} is below the HA floor of 2`);
+    if (props.zones.length < 2) throw new Error(`FrontendScaleSet ${props.name}: zones [${props.zones.join(", ")}] must list at least two zones for zone redundancy; use a region with zones (config: regions.<key>.zones)`);
+    if (props.minInstances < 2) throw new Error(`FrontendScaleSet ${props.name}: minInstances ${props.minInstances} is below the HA floor of 2; set it to 2 or more`);
     if (props.maxInstances < props.minInstances) {
-      throw new Error(`FrontendScaleSet ${props.name}: maxInstances ${props.maxInstances} is below minInstances ${props.minInstances}`);
+      throw new Error(`FrontendScaleSet ${props.name}: maxInstances ${props.maxInstances} is below minInstances ${props.minInstances}; raise maxInstances or lower minInstances`);
     }
     const healthPath = props.healthPath ?? "/healthz";
 

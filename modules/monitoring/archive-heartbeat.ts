@@ -64,7 +64,7 @@ export class ArchiveHeartbeat extends Construct {
       dependsOn: [agent],
     });
     if (!Number.isInteger(props.staleHours) || props.staleHours < 2 || props.staleHours > 6) {
-      throw new Error(`ArchiveHeartbeat: staleHours ${props.staleHours} must be a whole number from 2 to 6`);
+      throw new Error(`ArchiveHeartbeat: staleHours ${props.staleHours} must be a whole number from 2 to 6: hourly archiving needs a 2 h margin and Azure log alerts look back at most PT6H below a day; set alerts.archiveStaleHours within that range`);
     }
     const window = `PT${props.staleHours}H`;
     this.alert = new MonitorScheduledQueryRulesAlertV2(this, "StaleAlert", {

@@ -91,7 +91,7 @@ export class MatomoDatabase extends Construct {
   constructor(scope: Construct, id: string, props: MatomoDatabaseProps) {
     super(scope, id);
     if (props.primaryZone === props.standbyZone) {
-      throw new Error(`MatomoDatabase: standbyZone '${props.standbyZone}' equals primaryZone; zone-redundant HA needs two zones`);
+      throw new Error(`MatomoDatabase: standbyZone '${props.standbyZone}' equals primaryZone; zone-redundant HA needs two zones: set mysql.standbyZone to another zone`);
     }
     const limits = MYSQL_SKUS[props.skuName];
     if (!limits) {
