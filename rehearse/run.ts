@@ -1,0 +1,274 @@
+/**
+ * The rehearsal's checks and drills, in order. Entry point of `npm run rehearse`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PATHS } from "../modules/cloud-init";
+import { extractPayload, Payload, synthesizePayloads } from "./payload";
+import { IMDS_IP, Net } from "./lab";
+import { expect, parseArgs, Rehearsal, STUB_OLDER, STUB_VERSION, tail } from "./main";
+import { SigningKey } from "./release";
+import { run } from "./sh";
+
+const FE_ROLE = "frontend";
+
+function infrastructure(r: Rehearsal): void {
+  const rep = r.report;
+  rep.check("stand-in: instance metadata token needs the Metadata header", () => {
+    const url = `http://${IMDS_IP}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net`;
+    const bad = run("ip", ["netns", "exec", "rh-fe1", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url]);
+    const good = run("ip", ["netns", "exec", "rh-fe1", "curl", "-sf", "-H", "Metadata: true", url]);
+    expect(bad.stdout === "400", `without header: ${bad.stdout}`);
+    expect(good.code === 0 && JSON.parse(good.stdout).access_token, `with header: ${tail(good)}`);
+    return "400 without, token with";
+  });
+  rep.check("stand-in: Key Vault refuses a request without the token", () => {
+    const a = run("ip", ["netns", "exec", "rh-svc", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", r.ca.cert,
+      "--resolve", `${r.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net:443:127.0.0.1`, `https://${r.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net/secrets/${r.env.MATOMO_SECRET_SALT}?api-version=7.4`]);
+    expect(a.stdout === "401", `got ${a.stdout}`);
+    return "401";
+  });
+
+  const admin = r.archEnv.MATOMO_DB_ADMIN_USER;
+  rep.check("MariaDB primary + replica: TLS required, GTID replication over verified TLS", () => {
+    for (const d of r.dbs) d.init();
+    r.db1.start(false);
+    r.db1.must(`CREATE USER '${admin}'@'%' IDENTIFIED BY '${r.dbAdmin()}' REQUIRE SSL`);
+    r.db1.must(`GRANT ALL PRIVILEGES ON *.* TO '${admin}'@'%' WITH GRANT OPTION`);
+    r.db1.must(`CREATE DATABASE ${r.archEnv.MATOMO_DB_NAME} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+    r.db1.must("CREATE USER 'repl'@'%' IDENTIFIED BY 'repl-rehearsal-only' REQUIRE SSL");
+    r.db1.must("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
+    r.db2.start(true);
+    r.db2.must(`CHANGE MASTER TO MASTER_HOST='${r.db1.ip}', MASTER_USER='repl', MASTER_PASSWORD='repl-rehearsal-only', MASTER_SSL=1, MASTER_SSL_CA='${r.ca.cert}', MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos`);
+    r.db2.must("START SLAVE");
+    // A user without REQUIRE SSL still cannot log in without TLS: the server refuses insecure transport.
+    r.db1.must("CREATE USER 'rehearsal_probe'@'%' IDENTIFIED BY 'probe-rehearsal-only'");
+    const plain = r.db1.tcp("rh-fe1", "rehearsal_probe", "probe-rehearsal-only", "SELECT 1");
+    const probeTls = r.db1.tcp("rh-fe1", "rehearsal_probe", "probe-rehearsal-only", "SELECT 1", r.db1.ip);
+    r.db1.must("DROP USER 'rehearsal_probe'@'%'");
+    expect(plain.code !== 0, "a login without TLS was accepted");
+    expect(probeTls.code === 0, `the same login with TLS failed: ${tail(probeTls)}`);
+    const tls = r.db1.tcp("rh-fe1", admin, r.dbAdmin(), "SHOW STATUS LIKE 'Ssl_version'", r.db1.ip);
+    expect(tls.code === 0 && /TLSv1\.[23]/.test(tls.stdout), `TLS login failed: ${tail(tls)}`);
+    r.db1.must("CREATE TABLE rehearsal_probe (id INT PRIMARY KEY) ENGINE=InnoDB", r.archEnv.MATOMO_DB_NAME);
+    r.db1.must("INSERT INTO rehearsal_probe VALUES (42)", r.archEnv.MATOMO_DB_NAME);
+    const seen = () => r.db2.sql("SELECT id FROM rehearsal_probe", r.archEnv.MATOMO_DB_NAME).stdout.trim() === "42";
+    expect(waitForSync(seen, 30_000), `replica did not apply the probe row: ${JSON.stringify(r.db2.fields("SHOW SLAVE STATUS")).slice(0, 1500)}`);
+    const st = r.db2.fields("SHOW SLAVE STATUS");
+    expect(st.Master_SSL_Allowed === "Yes" && st.Master_SSL_Verify_Server_Cert === "Yes", `replication is not over verified TLS: ${JSON.stringify(st).slice(0, 600)}`);
+    expect(r.db2.must("SELECT @@read_only") === "1", "replica is writable");
+    r.db1.must("DROP TABLE rehearsal_probe", r.archEnv.MATOMO_DB_NAME);
+    return `plain TCP refused (${firstErr(plain)}); ${tls.stdout.trim().replace(/\s+/g, " ")}; probe row replicated`;
+  });
+}
+
+function firstErr(x: { stderr: string }): string {
+  return x.stderr.trim().split("\n")[0].slice(0, 100);
+}
+
+function waitForSync(check: () => boolean, ms: number): boolean {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    run("sleep", ["0.3"]);
+  }
+  return check();
+}
+
+/** Frontends with the stub release: provisioning, nginx's client-certificate check, /healthz. */
+function frontendsWithoutMatomo(r: Rehearsal): void {
+  const rep = r.report;
+  const arc = r.host("arc", "archiver");
+  rep.check("archiver provisioning without Matomo stops at the install, fail closed (stub release)", () => {
+    const res = r.boot(arc, r.payloads.archiver);
+    expect(res.code !== 0, "provisioning claimed success with a stub release");
+    expect(!arc.exists(PATHS.readyFile), "ready marker written");
+    const log = arc.read("/var/log/matomo-provision.log");
+    expect(/database state: empty/.test(log), `did not reach the install decision: ${tail(res)}`);
+    const user = r.db1.must(`SELECT ssl_type FROM mysql.user WHERE user='${r.archEnv.MATOMO_DB_USER}'`);
+    expect(user === "ANY", `Matomo DB user not created TLS-only (ssl_type '${user}')`);
+    expect(fs.existsSync(path.join(r.shareDir("primary"), path.basename(PATHS.shareMarker))), "share not seeded");
+    return "secrets, release, share seeded, DB user created REQUIRE SSL by ensure-user; setup.php failed as expected";
+  });
+  // What the archiver would publish after an install; only the stub run needs this.
+  fs.mkdirSync(path.join(r.shareDir("primary"), "config"), { recursive: true });
+  fs.writeFileSync(path.join(r.shareDir("primary"), "config", "config.ini.php"), "; <?php exit; ?> DO NOT REMOVE THIS LINE\n; rehearsal stand-in for the archiver's published config\n");
+  run("chown", ["-R", "www-data:www-data", path.join(r.shareDir("primary"), "config")]);
+  provisionFrontends(r);
+  rep.check("nginx: 403 without the client certificate, 200 with it, 400 with a foreign one, 421 for another host", () => {
+    const none = r.request("fe1", "/index.php");
+    const good = r.request("fe1", "/index.php", { cert: r.client });
+    const track = r.request("fe1", "/matomo.php?idsite=1&rec=1", { cert: r.client });
+    const foreign = r.request("fe1", "/index.php", { cert: r.strangerClient });
+    const other = r.request("fe1", "/index.php", { cert: r.client, host: "other.example.net" });
+    const config = r.request("fe1", "/config/config.ini.php", { cert: r.client });
+    const health = r.request("fe1", r.healthPath);
+    expect(none.status === 403, `no cert: ${none.status}`);
+    expect(good.status === 200 && /stub/.test(good.body), `cert: ${good.status}`);
+    expect(track.status === 200, `tracker with cert: ${track.status}`);
+    expect(foreign.status === 400, `foreign cert: ${foreign.status}`);
+    expect(other.status === 421, `other host: ${other.status}`);
+    expect(config.status === 403, `config with cert: ${config.status}`);
+    expect(health.status === 200, `health without cert: ${health.status}`);
+    return "index/matomo.php 403/200, foreign CA 400, other host 421, /config 403, health without cert 200";
+  });
+  healthDrill(r);
+}
+
+function provisionFrontends(r: Rehearsal): void {
+  for (const name of ["fe1", "fe2"]) {
+    r.report.check(`${name}: unattended provisioning (cloud-init write_files + runcmd)`, () => {
+      const h = r.host(name, FE_ROLE);
+      const res = r.boot(h, r.payloads.frontend);
+      expect(res.code === 0, `provisioning failed: ${tail(res, 10)}`);
+      expect(h.exists(PATHS.readyFile), "no ready marker");
+      return `${(res.ms / 1000).toFixed(1)} s`;
+    });
+  }
+  r.report.check("fe1: provisioning again (reboot) is idempotent", () => {
+    const h = r.hosts.fe1;
+    const res = r.reprovision(h);
+    expect(res.code === 0, `second run failed: ${tail(res)}`);
+    expect(/already installed/.test(res.stdout + res.stderr), "release downloaded again");
+    const fstab = h.read("/etc/fstab").split("\n").filter((l) => l.includes(r.env.MATOMO_SHARE_MOUNT));
+    expect(fstab.length === 1, `${fstab.length} fstab lines for the share`);
+    return "release kept, one fstab line";
+  });
+}
+
+function healthDrill(r: Rehearsal): void {
+  r.report.check("/healthz 200 on both frontends, 503 with the database down, 200 again after", () => {
+    const codes = () => ["fe1", "fe2"].map((f) => r.request(f, r.healthPath).status);
+    const up = codes();
+    expect(up.every((c) => c === 200), `up: ${up}`);
+    r.db1.stop();
+    const down = codes();
+    r.db1.start(false);
+    const back = codes();
+    expect(down.every((c) => c === 503), `database down: ${down}`);
+    expect(back.every((c) => c === 200), `database back: ${back}`);
+    return `${up} -> ${down} -> ${back}`;
+  });
+}
+
+/** The payload's refusals on a scratch frontend: each leaves the VM unhealthy with the tree untouched. */
+function refusals(r: Rehearsal): void {
+  const rep = r.report;
+  const rf = r.host("rf", FE_ROLE);
+  const stubPin = r.stubKey.fingerprint;
+  const saved = path.join(r.root, "releases-saved");
+  fs.cpSync(r.releaseDir, saved, { recursive: true });
+  const restore = () => {
+    fs.rmSync(r.releaseDir, { recursive: true, force: true });
+    fs.cpSync(saved, r.releaseDir, { recursive: true });
+  };
+  // rf pins the stub key and the stub version, whatever the main hosts run.
+  const rfPayload = r.version === STUB_VERSION ? r.payloads.frontend : null;
+  const stubPayload = rfPayload ?? withVersion(r, STUB_VERSION);
+  const refused = (label: string, setUp: () => void, pattern: RegExp, pin = stubPin, payload = stubPayload) => {
+    rep.check(`refusal: ${label}`, () => {
+      restore();
+      r.publishStub(STUB_VERSION);
+      setUp();
+      const res = r.boot(rf, payload, pin);
+      const out = res.stdout + res.stderr;
+      expect(res.code !== 0, "provisioning succeeded");
+      expect(pattern.test(out), `failed for another reason: ${tail(res)}`);
+      expect(!rf.exists(PATHS.readyFile), "ready marker written");
+      expect(!rf.exists(`${PATHS.installDir}/core/Version.php`), "a release was installed");
+      return (out.match(pattern)?.[0] ?? "").slice(0, 120);
+    });
+  };
+  refused("missing Key Vault secret", () => fs.renameSync(path.join(r.secretsDir, r.env.MATOMO_SECRET_SALT), path.join(r.root, "salt.away")), /could not read secret '[^']+'/);
+  fs.renameSync(path.join(r.root, "salt.away"), path.join(r.secretsDir, r.env.MATOMO_SECRET_SALT));
+  refused("tampered release (bad signature)", () => {
+    fs.appendFileSync(path.join(r.releaseDir, `matomo-${STUB_VERSION}.tar.gz`), "tampered");
+  }, /signature check FAILED/);
+  refused("release signed by a key with another fingerprint", () => {
+    const other = new SigningKey(path.join(r.root, "gpg-other"), "someone else");
+    r.keys.push(other);
+    r.publishStub(STUB_VERSION, other);
+  }, /is not [0-9A-F]{40}/);
+  rep.check("refusal: downgrade to an older pinned release", () => {
+    restore();
+    r.publishStub(STUB_VERSION);
+    const first = r.boot(rf, stubPayload, stubPin);
+    expect(first.code === 0, `install of ${STUB_VERSION} failed: ${tail(first)}`);
+    r.publishStub(STUB_OLDER);
+    r.install(rf, withVersion(r, STUB_OLDER), stubPin);
+    const res = r.reprovision(rf);
+    const installed = rf.read(`${PATHS.installDir}/core/Version.php`);
+    expect(res.code !== 0, `pinning ${STUB_OLDER} over ${STUB_VERSION} succeeded`);
+    expect(installed.includes(`'${STUB_VERSION}'`), "the installed tree was replaced");
+    expect(!rf.exists(PATHS.readyFile), "ready marker written");
+    return tail(res, 1).slice(0, 140);
+  });
+  restore();
+  Net.killAll("rf");
+}
+
+const versionPayloads = new Map<string, Payload>();
+
+/** The frontend payload synthesized from the same config with another `matomo.version`. */
+function withVersion(r: Rehearsal, version: string): Payload {
+  let p = versionPayloads.get(version);
+  if (!p) {
+    p = extractPayload(synthesizePayloads((c: any) => {
+      c.matomo.version = version;
+    }, r.root).frontend);
+    versionPayloads.set(version, p);
+  }
+  return p;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const opts = parseArgs(argv);
+  if (process.getuid?.() !== 0) throw new Error("npm run rehearse must run as root (network namespaces and bind mounts)");
+  const r = new Rehearsal(opts);
+  let cleaned = false;
+  const cleanUp = () => {
+    if (cleaned) return;
+    cleaned = true;
+    r.cleanUp();
+  };
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(sig, () => {
+      cleanUp();
+      process.exit(130);
+    });
+  }
+  try {
+    r.report.check("payloads: synthesized from the example config, custom data decoded", () => {
+      r.render();
+      return `Matomo ${r.version}; frontend ${r.payloads.frontend.files.length} files, archiver ${r.payloads.archiver.files.length} files; promoted DB host ${r.promotedDbHost()}`;
+    });
+    r.setUp();
+    infrastructure(r);
+    if (opts.release) {
+      const { withMatomo } = require("./matomo") as typeof import("./matomo");
+      await withMatomo(r);
+    } else {
+      frontendsWithoutMatomo(r);
+      process.stdout.write("\n[rehearse] !!!!! SKIPPED: every Matomo part (install, re-run, effective config, UI, tracking, log_visit, core:archive, frontend crons, drills, capacity): no release given; run with --release PATH --release-key KEY (docs/rehearsal.md) !!!!!\n\n");
+      for (const n of ["install + idempotent re-run", "effective config", "UI and tracking", "log_visit", "core:archive", "frontend crons", "drill: frontend killed", "drill: replica promoted", "drill: archiver re-created", "drill: rolling upgrade", "capacity"]) {
+        r.report.skip(`Matomo: ${n}`, "no release (--release)");
+      }
+    }
+    refusals(r);
+  } catch (err) {
+    r.report.check("rehearsal set-up", () => {
+      throw err;
+    });
+  } finally {
+    cleanUp();
+  }
+  process.stdout.write(`\n${r.report.table()}\n`);
+  return r.report.failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+    process.stderr.write(`rehearse: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  });
+}
