@@ -2,6 +2,7 @@ import { z } from "zod";
 import { KNOWN_VM_SKUS, SIZE_PRESETS } from "./presets";
 import { cidrsOverlap, parseCidr } from "./cidr";
 import cloudflarePlans from "./cloudflare-plans.json";
+import { MATOMO_MIN_VERSION, isMatomoVersionAtLeast } from "../modules/cloud-init/constants";
 
 /**
  * The environment config schema. Every field a fork may edit is declared here,
@@ -165,7 +166,8 @@ export const configSchema = z
     hostname: z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'analytics.example.com'").describe("Public host name of Matomo (proxied by Cloudflare)."),
     cloudflare: cloudflareSchema,
     matomo: z.strictObject({
-      version: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release like '5.10.0' (no 'v', no pre-release suffix); the VM provisioning supports Matomo 5 only").describe("Pinned Matomo release from builds.matomo.org."),
+      version: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release like '5.10.0' (no 'v', no pre-release suffix); the VM provisioning supports Matomo 5 only")
+        .refine((v) => isMatomoVersionAtLeast(v), `must be ${MATOMO_MIN_VERSION} or later: the headless install calls DbHelper::getDefaultCollationForCharset(), first shipped in Matomo ${MATOMO_MIN_VERSION} (https://github.com/matomo-org/matomo/blob/${MATOMO_MIN_VERSION}/core/DbHelper.php); pin ${MATOMO_MIN_VERSION} or later`).describe("Pinned Matomo release from builds.matomo.org."),
       superUserLogin: z.string().regex(/^[A-Za-z0-9_.@-]{3,100}$/).default("superuser").describe("Login of the first Super User (its password is generated into Key Vault)."),
       superUserEmail: z.string().regex(EMAIL, "must be an e-mail address").describe("E-mail of the first Super User."),
       siteName: z.string().min(1).max(90).default("Website").describe("Name of the first tracked site."),

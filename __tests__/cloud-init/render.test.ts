@@ -226,7 +226,7 @@ describe("pinned, signature-verified Matomo release", () => {
 describe("idempotency guards", () => {
   test("release install is skipped when the pinned version is already in place", () => {
     const install = shellFunction(lib(frontend, "release.sh"), "install_release");
-    expect(install).toMatch(/\.blueprint-release[\s\S]*installed_version[\s\S]*already installed[\s\S]*return 0/);
+    expect(install).toMatch(/MATOMO_RELEASE_MARKER[\s\S]*installed_version[\s\S]*already installed[\s\S]*return 0/);
   });
 
   test("fstab lines are added once and mounts are skipped when mounted", () => {

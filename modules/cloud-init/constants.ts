@@ -10,6 +10,38 @@ export const PHP_VERSION = "8.3";
 /** Matomo's release-signing key ("Matomo <hello@matomo.org>", RSA-4096, since 4.8.0; matomo.md §5.1). */
 export const MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT = "F529A27008477483777FC23D63BB30D0E5D2C749";
 
+/**
+ * Oldest release the headless install supports: setup.php calls
+ * `DbHelper::getDefaultCollationForCharset()`, which first shipped in 5.1.2
+ * (https://github.com/matomo-org/matomo/blob/5.1.2/core/DbHelper.php).
+ */
+export const MATOMO_MIN_VERSION = "5.1.2";
+
+/** Whether `version` ("x.y.z") is at least `minimum`; other shapes are left to the format check. */
+export function isMatomoVersionAtLeast(version: string, minimum: string = MATOMO_MIN_VERSION): boolean {
+  const parse = (v: string) => /^(\d+)\.(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number);
+  const [a, b] = [parse(version), parse(minimum)];
+  if (!a || !b) return true;
+  const i = a.findIndex((n, k) => n !== b[k]);
+  return i < 0 || a[i] > b[i];
+}
+
+/**
+ * Plugins the blueprint activates on the archiver at every install and
+ * upgrade: Matomo 5 ships Tag Manager deactivated, the frontends' cron needs
+ * it, and `enable_plugins_admin = 0` keeps the UI from activating it.
+ */
+export const REQUIRED_PLUGINS = ["TagManager"] as const;
+
+/**
+ * DB-IP's free "IP to City Lite" database, monthly, CC BY 4.0 with attribution
+ * (https://db-ip.com/db/download/ip-to-city-lite). Matomo's GeoIP2 provider
+ * finds it as `misc/DBIP-City.mmdb` (plugins/GeoIp2/LocationProvider/GeoIp2.php).
+ */
+export const GEOIP_DBIP_BASE_URL = "https://download.db-ip.com/free";
+/** A real city database is well above this; an error page or a truncated file is not. */
+export const GEOIP_MIN_BYTES = 8 * 1024 * 1024;
+
 /** Where releases and their detached `.asc` signatures are published (matomo.md §5.1). */
 export const MATOMO_RELEASE_BASE_URL = "https://builds.matomo.org";
 
@@ -71,9 +103,13 @@ export const PATHS = {
   secretsDir: "/run/matomo/secrets",
   stateDir: "/var/lib/matomo",
   archiveHeartbeatFile: "/var/lib/matomo/archive-heartbeat",
+  /** Installed release, kept outside the Matomo tree so its file-integrity check stays clean. */
+  releaseMarker: "/var/lib/matomo/release",
   shareMount: "/mnt/matomo-share",
   shareMarker: "/mnt/matomo-share/.matomo-shared-set",
   sharedConfig: "/mnt/matomo-share/config/config.ini.php",
+  /** Geolocation database on the share; every VM links `misc/DBIP-City.mmdb` to it. */
+  sharedGeoipDb: "/mnt/matomo-share/misc/DBIP-City.mmdb",
   replicaMountRoot: "/mnt/matomo-replicas",
   cronFile: "/etc/cron.d/matomo",
   provisionUnit: "/etc/systemd/system/matomo-provision.service",
@@ -99,6 +135,7 @@ export const LOCK_FILES = {
   archive: "/run/lock/matomo-archive.lock",
   scheduledTasks: "/run/lock/matomo-scheduled-tasks.lock",
   shareSync: "/run/lock/matomo-share-sync.lock",
+  geoip: "/run/lock/matomo-geoip.lock",
   cloudflareIps: "/run/lock/matomo-cloudflare-ips.lock",
   originTls: "/run/lock/matomo-origin-tls.lock",
   /** Held shared by archive/scheduled tasks, exclusively by installs and `core:update`. */
@@ -127,6 +164,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "archive", role: "archiver", schedule: "5 * * * *", user: "www-data", lockFile: LOCK_FILES.archive, command: `${PATHS.libDir}/job.sh archive` },
   { name: "scheduled-tasks", role: "archiver", schedule: "35 * * * *", user: "www-data", lockFile: LOCK_FILES.scheduledTasks, command: `${PATHS.libDir}/job.sh scheduled-tasks` },
   { name: "share-sync", role: "archiver", schedule: "*/5 * * * *", user: "root", lockFile: LOCK_FILES.shareSync, command: `${PATHS.libDir}/share-sync.sh` },
+  // Daily, but it downloads only when this month's database is not on the share yet.
+  { name: "geoip", role: "archiver", schedule: "47 4 * * *", user: "root", lockFile: LOCK_FILES.geoip, command: `${PATHS.libDir}/geoip.sh` },
 ];
 
 /** Syslog tags an alert can watch (a stale heartbeat means reports are not being built). */
@@ -135,6 +174,8 @@ export const SYSLOG_TAGS = {
   archiveHeartbeat: "matomo-archive-heartbeat",
   /** After every successful copy of the shared set to a replica share. */
   shareSyncHeartbeat: "matomo-share-sync-heartbeat",
+  /** After a new geolocation database is in place on the share. */
+  geoipUpdated: "matomo-geoip-updated",
   provision: "matomo-provision",
 } as const;
 

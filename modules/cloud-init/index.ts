@@ -19,15 +19,19 @@ import {
   FPM_DEFAULT_PER_CHILD_MIB,
   FPM_RESERVED_MIB,
   FRONTEND_CRON_DB_CONNECTIONS,
+  GEOIP_DBIP_BASE_URL,
+  GEOIP_MIN_BYTES,
   HEALTH_POOL_MAX_CHILDREN,
   LOCK_FILES,
   MATOMO_RELEASE_BASE_URL,
   MATOMO_RELEASE_KEY_URLS,
+  MATOMO_MIN_VERSION,
   MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT,
   MatomoRole,
   PATHS,
   PHP_VERSION,
   PROVISION_SERVICE,
+  REQUIRED_PLUGINS,
   SYSLOG_TAGS,
 } from "./constants";
 import { MatomoHostSettings, MatomoShare, ResolvedSettings, resolveSettings } from "./settings";
@@ -98,6 +102,7 @@ function renderEnv(s: ResolvedSettings): string {
   const vars: [string, string][] = [
     ["MATOMO_ROLE", s.role],
     ["MATOMO_VERSION", s.matomoVersion],
+    ["MATOMO_MIN_VERSION", MATOMO_MIN_VERSION],
     ["MATOMO_PHP_VERSION", PHP_VERSION],
     ["MATOMO_PUBLIC_HOSTNAME", s.publicHostname],
     ["MATOMO_KEY_VAULT_NAME", s.keyVaultName],
@@ -123,12 +128,14 @@ function renderEnv(s: ResolvedSettings): string {
     ["MATOMO_COMMON_CONFIG_TEMPLATE", PATHS.commonConfigTemplate],
     ["MATOMO_SHARE_MOUNT", PATHS.shareMount],
     ["MATOMO_SHARE_MARKER", PATHS.shareMarker],
+    ["MATOMO_GEOIP_DB", PATHS.sharedGeoipDb],
     ["MATOMO_REPLICA_MOUNTS", s.replicaShares.map(replicaMountPoint).join(" ")],
     ["MATOMO_MAINTENANCE_LOCK", LOCK_FILES.maintenance],
     ["MATOMO_RELEASE_FINGERPRINT", MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT],
     ["MATOMO_RELEASE_BASE_URL", MATOMO_RELEASE_BASE_URL],
     ["MATOMO_RELEASE_KEY_FILE", PATHS.releaseKeyFile],
     ["MATOMO_RELEASE_KEY_URLS", MATOMO_RELEASE_KEY_URLS.join(" ")],
+    ["MATOMO_RELEASE_MARKER", PATHS.releaseMarker],
     ...(archiver
       ? [
         ["MATOMO_INSTALL_FILE", PATHS.installFile],
@@ -136,6 +143,11 @@ function renderEnv(s: ResolvedSettings): string {
         ["MATOMO_ARCHIVE_HEARTBEAT_TAG", SYSLOG_TAGS.archiveHeartbeat],
         ["MATOMO_SHARE_SYNC_HEARTBEAT_TAG", SYSLOG_TAGS.shareSyncHeartbeat],
         ["MATOMO_SHARE_SYNC_LOCK", LOCK_FILES.shareSync],
+        ["MATOMO_REQUIRED_PLUGINS", REQUIRED_PLUGINS.join(" ")],
+        ["MATOMO_GEOIP_BASE_URL", GEOIP_DBIP_BASE_URL],
+        ["MATOMO_GEOIP_MIN_BYTES", String(GEOIP_MIN_BYTES)],
+        ["MATOMO_GEOIP_LOCK", LOCK_FILES.geoip],
+        ["MATOMO_GEOIP_UPDATED_TAG", SYSLOG_TAGS.geoipUpdated],
       ] as [string, string][]
       : [
         ["MATOMO_HEALTH_SCRIPT", PATHS.healthScript],
@@ -207,6 +219,9 @@ function renderCommonConfigTemplate(s: ResolvedSettings): string {
     "enable_installer = 0",
     "enable_auto_update = 0",
     "enable_plugins_admin = 0",
+    "; Frontends cannot write config.ini.php (read-only share): hide the UI settings that would",
+    "; (trusted hosts, archiving, updates); change them on the archiver (docs/runbooks/change-matomo-settings.md).",
+    "enable_general_settings_admin = 0",
     "; Azure Database for MySQL grants no FILE privilege.",
     "enable_load_data_infile = 0",
   ].join("\n");
@@ -255,11 +270,25 @@ function renderFpmPool(s: ResolvedSettings): string {
   });
 }
 
+/**
+ * A script as it goes into custom data: full-line comments dropped (they are
+ * for reviewers and stay in files/; Azure allows 65,535 bytes), shellcheck
+ * directives and the shebang kept, and a pointer to the commented source.
+ */
+export function scriptForVm(name: string, text: string): string {
+  const isShell = name.endsWith(".sh");
+  const comment = isShell ? /^\s*#(?!!| shellcheck )/ : /^\s*(\/\/|\/\*\*|\*\/|\* |\*$)/;
+  const lines = text.split("\n").filter((l) => !comment.test(l));
+  const pointer = `${isShell ? "#" : "//"} Commented source: modules/cloud-init/files/${name} of the Matomo blueprint.`;
+  lines.splice(1, 0, pointer);
+  return lines.join("\n");
+}
+
 function scripts(role: MatomoRole): string[] {
   const common = ["lib.sh", "provision.sh", "release.sh", "job.sh", "render-config.php"];
   return role === "frontend"
     ? [...common, "cloudflare-ips.sh", "refresh-tls.sh"]
-    : [...common, "maintenance.sh", "share-sync.sh", "setup.php", "dbtool.php"];
+    : [...common, "maintenance.sh", "share-sync.sh", "geoip.sh", "setup.php", "dbtool.php"];
 }
 
 function writeFiles(s: ResolvedSettings): WriteFile[] {
@@ -267,7 +296,7 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
     file(PATHS.envFile, renderEnv(s)),
     file(PATHS.fstabFile, renderFstab(s)),
     file(PATHS.commonConfigTemplate, renderCommonConfigTemplate(s)),
-    ...scripts(s.role).map((name) => file(`${PATHS.libDir}/${name}`, readAsset(name), name.endsWith(".sh") && name !== "lib.sh" ? "0755" : "0644")),
+    ...scripts(s.role).map((name) => file(`${PATHS.libDir}/${name}`, scriptForVm(name, readAsset(name)), name.endsWith(".sh") && name !== "lib.sh" ? "0755" : "0644")),
     file(`${PATHS.stagedDir}/php-cli.ini`, renderPhpIni(s, "cli")),
     file(PATHS.provisionUnit, fillTemplate("matomo-provision.service", readAsset("matomo-provision.service"), { LIB_DIR: PATHS.libDir })),
     file(PATHS.cronFile, renderCron(s)),
@@ -286,11 +315,12 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
       HEALTH_SOCKET: PATHS.healthSocket,
       HEALTH_CHILDREN: HEALTH_POOL_MAX_CHILDREN,
     })),
-    file(`${PATHS.stagedDir}/healthz.php`, fillTemplate("healthz.php", readAsset("healthz.php"), {
+    file(`${PATHS.stagedDir}/healthz.php`, fillTemplate("healthz.php", scriptForVm("healthz.php", readAsset("healthz.php")), {
       READY_FILE: PATHS.readyFile,
       SHARE_MARKER: PATHS.shareMarker,
       SHARED_CONFIG: PATHS.localConfig,
       COMMON_CONFIG: PATHS.commonConfig,
+      VERSION_FILE: `${PATHS.installDir}/core/Version.php`,
     })),
     file(PATHS.nginxHttpConf, fillTemplate("nginx-http.conf", readAsset("nginx-http.conf"), {
       REALIP_FILE: PATHS.nginxRealIp,

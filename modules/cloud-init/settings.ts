@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DB_NAME, DB_USERS, SECRET_NAMES } from "../common/secret-names";
-import { DEFAULT_HEALTH_PATH, MatomoRole } from "./constants";
+import { DEFAULT_HEALTH_PATH, MATOMO_MIN_VERSION, MatomoRole, isMatomoVersionAtLeast } from "./constants";
 
 /** An Azure Files NFS share as the VMs mount it. */
 export interface MatomoShare {
@@ -135,7 +135,8 @@ function isTimezone(tz: string): boolean {
 }
 
 const schema = z.strictObject({
-  matomoVersion: z.string().regex(/^5\.\d{1,3}\.\d{1,3}$/, "must be a Matomo 5 release such as '5.10.0' (no 'v', no pre-release)"),
+  matomoVersion: z.string().regex(/^5\.\d{1,3}\.\d{1,3}$/, "must be a Matomo 5 release such as '5.10.0' (no 'v', no pre-release)")
+    .refine((v) => isMatomoVersionAtLeast(v), `must be ${MATOMO_MIN_VERSION} or later: the headless install needs DbHelper::getDefaultCollationForCharset(), first in ${MATOMO_MIN_VERSION}`),
   publicHostname: hostname,
   trustedHosts: z.array(hostname).default([]),
   keyVaultName: z.string().regex(/^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, "must be a Key Vault name (3-24 letters, digits, single '-')"),

@@ -4,6 +4,7 @@
  *
  *   php dbtool.php ensure-user SECRETS_DIR   create/sync the least-privilege Matomo user
  *   php dbtool.php state SECRETS_DIR         print empty | partial | installed
+ *   php dbtool.php db-version SECRETS_DIR    print the schema's Matomo version (empty if none)
  *
  * Non-secret settings come from MATOMO_DB_* environment variables; passwords
  * from files in SECRETS_DIR (tmpfs). Nothing secret is printed.
@@ -124,7 +125,12 @@ function ensureUser(string $secrets): void
     fwrite(STDERR, "[dbtool] user {$user} created/updated with least privileges on {$database}\n");
 }
 
-function state(string $secrets): void
+/**
+ * Value of one row of Matomo's option table as the Matomo user: null when the
+ * row is missing, false when the table itself is missing.
+ * @return string|false|null
+ */
+function option(string $secrets, string $name)
 {
     $database = identifier(env('MATOMO_DB_NAME'));
     $prefix = getenv('MATOMO_DB_TABLES_PREFIX') ?: '';
@@ -135,12 +141,24 @@ function state(string $secrets): void
     $tables = $db->prepare('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?');
     $tables->execute([$database, $prefix . 'option']);
     if ((int) $tables->fetchColumn() === 0) {
-        echo "empty\n";
-        return;
+        return false;
     }
-    $done = $db->prepare('SELECT option_value FROM `' . $prefix . 'option` WHERE option_name = ?');
-    $done->execute([BLUEPRINT_INSTALL_OPTION]);
-    echo $done->fetchColumn() === false ? "partial\n" : "installed\n";
+    $row = $db->prepare('SELECT option_value FROM `' . $prefix . 'option` WHERE option_name = ?');
+    $row->execute([$name]);
+    $value = $row->fetchColumn();
+    return $value === false ? null : (string) $value;
+}
+
+function state(string $secrets): void
+{
+    $done = option($secrets, BLUEPRINT_INSTALL_OPTION);
+    echo $done === false ? "empty\n" : ($done === null ? "partial\n" : "installed\n");
+}
+
+/** Matomo records the schema's version as option version_core (core/Updater.php). */
+function dbVersion(string $secrets): void
+{
+    echo (string) option($secrets, 'version_core') . "\n";
 }
 
 if (PHP_SAPI !== 'cli') {
@@ -149,7 +167,7 @@ if (PHP_SAPI !== 'cli') {
 $command = $argv[1] ?? '';
 $secrets = $argv[2] ?? '';
 if ($secrets === '' || !is_dir($secrets)) {
-    fail('usage: dbtool.php ensure-user|state SECRETS_DIR');
+    fail('usage: dbtool.php ensure-user|state|db-version SECRETS_DIR');
 }
 try {
     switch ($command) {
@@ -159,8 +177,11 @@ try {
         case 'state':
             state($secrets);
             break;
+        case 'db-version':
+            dbVersion($secrets);
+            break;
         default:
-            fail('usage: dbtool.php ensure-user|state SECRETS_DIR');
+            fail('usage: dbtool.php ensure-user|state|db-version SECRETS_DIR');
     }
 } catch (PDOException $e) {
     // PDO messages name the user and host, never the password.

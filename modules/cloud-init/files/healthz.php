@@ -5,7 +5,9 @@
  * PHP-FPM pool, outside the Matomo tree. 200 "ok" only when
  *   - provisioning completed in this boot (ready marker on tmpfs),
  *   - this region's share is mounted and the shared config.ini.php exists,
- *   - MySQL accepts a TLS login within 2 seconds.
+ *   - MySQL accepts a TLS login within 2 seconds,
+ *   - the code is not older than the database's schema (Matomo refuses to
+ *     serve that: "Database has already been upgraded"; core/FrontController.php).
  * Otherwise 503 "unavailable"; the reason goes to the PHP-FPM log only.
  * The environment overrides below exist for tests: PHP-FPM clears the
  * environment, so production always uses the defaults.
@@ -37,6 +39,7 @@ $readyFile = setting('MATOMO_HEALTH_READY_FILE', '{{READY_FILE}}');
 $shareMarker = setting('MATOMO_HEALTH_SHARE_MARKER', '{{SHARE_MARKER}}');
 $sharedConfig = setting('MATOMO_HEALTH_SHARED_CONFIG', '{{SHARED_CONFIG}}');
 $commonConfig = setting('MATOMO_HEALTH_COMMON_CONFIG', '{{COMMON_CONFIG}}');
+$versionFile = setting('MATOMO_HEALTH_VERSION_FILE', '{{VERSION_FILE}}');
 
 if (!in_array($_SERVER['REQUEST_METHOD'] ?? 'GET', ['GET', 'HEAD'], true)) {
     http_response_code(405);
@@ -57,8 +60,13 @@ $db = is_array($ini) ? ($ini['database'] ?? null) : null;
 if (!is_array($db) || empty($db['host']) || empty($db['username']) || empty($db['dbname'])) {
     unhealthy('config', "{$commonConfig} unreadable or without [database]");
 }
+$prefix = (string) ($db['tables_prefix'] ?? '');
+if (!preg_match('/^[a-z0-9_]{0,20}$/', $prefix)) {
+    unhealthy('config', 'unexpected tables_prefix');
+}
+$dsn = setting('MATOMO_HEALTH_DB_DSN', sprintf('mysql:host=%s;port=%d;dbname=%s', $db['host'], (int) ($db['port'] ?? 3306), $db['dbname']));
 
-if (!extension_loaded('pdo_mysql')) {
+if (strncmp($dsn, 'mysql:', 6) === 0 && !extension_loaded('pdo_mysql')) {
     unhealthy('database', 'the pdo_mysql extension is not loaded');
 }
 $options = [
@@ -72,11 +80,24 @@ if (!empty($db['enable_ssl'])) {
     }
 }
 try {
-    $dsn = sprintf('mysql:host=%s;port=%d;dbname=%s', $db['host'], (int) ($db['port'] ?? 3306), $db['dbname']);
     $pdo = new PDO($dsn, (string) $db['username'], (string) ($db['password'] ?? ''), $options);
-    $pdo->query('SELECT 1');
+    // Where Matomo keeps the schema's version (core/Updater.php).
+    $row = $pdo->prepare('SELECT option_value FROM `' . $prefix . "option` WHERE option_name = 'version_core'");
+    $row->execute();
+    $dbVersion = $row->fetchColumn();
 } catch (Throwable $e) {
     unhealthy('database', $e->getMessage());
+}
+if (!preg_match("/\\bVERSION\\s*=\\s*'([^']+)'/", (string) @file_get_contents($versionFile), $match)) {
+    unhealthy('version', "no Matomo version in {$versionFile}");
+}
+$codeVersion = $match[1];
+if ($dbVersion === false) {
+    unhealthy('version', 'no version_core in the option table (install not finished)');
+}
+// Newer code than schema is the rolling window before the archiver's core:update; that is served.
+if (version_compare($codeVersion, (string) $dbVersion, '<')) {
+    unhealthy('version', "code is Matomo {$codeVersion} but the database is already at {$dbVersion}");
 }
 
 http_response_code(200);

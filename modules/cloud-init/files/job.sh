@@ -51,6 +51,9 @@ custom-js)
   ;;
 tagmanager)
   require_role frontend
+  # The archiver activates Tag Manager at install/upgrade; until then the
+  # command does not exist. Quiet: this runs every minute.
+  matomo_plugin_active TagManager || exit 0
   console tagmanager:regenerate-released-containers
   ;;
 archive)

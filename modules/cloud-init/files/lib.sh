@@ -82,6 +82,29 @@ matomo_console() {
   runuser -u www-data -- php "${MATOMO_INSTALL_DIR}/console" --no-ansi "$@"
 }
 
+# version_lt A B: whether Matomo version A is older than B (PHP's version_compare,
+# which Matomo itself uses, so "5.2.0-b1" sorts before "5.2.0").
+version_lt() {
+  # shellcheck disable=SC2016 # PHP code, not shell
+  php -r 'exit(version_compare($argv[1], $argv[2], "<") ? 0 : 1);' -- "$1" "$2"
+}
+
+# matomo_plugin_active NAME: whether NAME is in Matomo's effective [Plugins]
+# list. Matomo reads global.ini.php, common.config.ini.php, then config.ini.php,
+# and an array in a later file replaces the earlier one.
+matomo_plugin_active() {
+  local config="${MATOMO_INSTALL_DIR}/config"
+  # shellcheck disable=SC2016 # PHP code, not shell
+  php -r '$list = [];
+foreach (array_slice($argv, 2) as $file) {
+    $ini = is_readable($file) ? parse_ini_file($file, true, INI_SCANNER_RAW) : false;
+    if (is_array($ini) && isset($ini["Plugins"]["Plugins"])) {
+        $list = (array) $ini["Plugins"]["Plugins"];
+    }
+}
+exit(in_array($argv[1], $list, true) ? 0 : 1);' -- "$1" "${config}/global.ini.php" "${config}/common.config.ini.php" "${config}/config.ini.php"
+}
+
 # mount_from_fstab MOUNTPOINT: mount an entry of /etc/fstab unless mounted.
 mount_from_fstab() {
   local mountpoint="$1"

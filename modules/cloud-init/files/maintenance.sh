@@ -40,6 +40,29 @@ publish_config() {
   log info "published config.ini.php to the share"
 }
 
+# Matomo 5 ships Tag Manager deactivated and enable_plugins_admin = 0 keeps the
+# UI from activating it, so the plugins the frontends' crons need are activated
+# here; plugin:activate skips active ones, and reports a failure only in its text.
+activate_required_plugins() {
+  local plugin
+  for plugin in ${MATOMO_REQUIRED_PLUGINS}; do
+    matomo_plugin_active "$plugin" && continue
+    log info "activating plugin ${plugin}"
+    matomo_console plugin:activate "$plugin"
+    matomo_plugin_active "$plugin" || die "plugin ${plugin} is still not active after plugin:activate (missing from the release's plugins/?)"
+  done
+}
+
+# Matomo cannot run older code on a newer schema (its UI answers "Database has
+# already been upgraded" and core:archive fails), and has no schema downgrade.
+refuse_downgrade() {
+  local db_version
+  db_version="$(dbtool db-version)"
+  if [ -n "$db_version" ] && version_lt "$MATOMO_VERSION" "$db_version"; then
+    die "refusing to run Matomo ${MATOMO_VERSION}: the database was already upgraded to ${db_version} and Matomo cannot downgrade it; pin ${db_version} or later in matomo.version (docs/runbooks/upgrade-matomo.md, Rollback)"
+  fi
+}
+
 run_install() {
   if [ -L "$LOCAL_CONFIG" ]; then
     rm -f "$LOCAL_CONFIG"
@@ -56,6 +79,7 @@ run_install() {
   # The password reaches PHP on stdin, opened by root before dropping privileges.
   runuser -u www-data -- php "${MATOMO_LIB_DIR}/setup.php" install "$MATOMO_INSTALL_DIR" "$MATOMO_INSTALL_FILE" \
     <"${SECRETS_DIR}/superuser-password"
+  activate_required_plugins
   publish_config
 }
 
@@ -66,6 +90,7 @@ run_update() {
   # core:update migrates schemas; plugins new in this release are installed
   # here, since frontends cannot write the shared config.
   runuser -u www-data -- php "${MATOMO_LIB_DIR}/setup.php" install-plugins "$MATOMO_INSTALL_DIR" "$MATOMO_INSTALL_FILE"
+  activate_required_plugins
   matomo_console core:update --yes
 }
 
@@ -73,6 +98,9 @@ install_or_update() {
   local state
   dbtool ensure-user
   state="$(dbtool state)"
+  if [ "$state" != empty ]; then
+    refuse_downgrade
+  fi
   log info "database state: ${state}; shared config: $([ -f "$SHARED_CONFIG" ] && echo present || echo absent)"
   case "${state}:$([ -f "$SHARED_CONFIG" ] && echo present || echo absent)" in
   installed:present) run_update ;;

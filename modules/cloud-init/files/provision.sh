@@ -99,9 +99,16 @@ configure_matomo_tree() {
     "${tree}/config/common.config.ini.php" "$SECRETS_DIR"
   # misc/user lives on the share (custom logo); code and tmp/ stay local.
   if [ ! -L "${tree}/misc/user" ]; then
+    if [ "$MATOMO_ROLE" = archiver ]; then
+      # The release's own files (index.html) belong there too, or Matomo's
+      # file-integrity check reports them missing; never overwrite a user's file.
+      rsync -rt --ignore-existing "${tree}/misc/user/" "${MATOMO_SHARE_MOUNT}/misc/user/"
+    fi
     rm -rf "${tree}/misc/user"
   fi
   ln -sfn "${MATOMO_SHARE_MOUNT}/misc/user" "${tree}/misc/user"
+  # Geolocation database: on the share, kept current by the archiver (geoip.sh).
+  ln -sfn "$MATOMO_GEOIP_DB" "${tree}/misc/$(basename "$MATOMO_GEOIP_DB")"
   if [ "$MATOMO_ROLE" = frontend ]; then
     ln -sfn "${MATOMO_SHARE_MOUNT}/config/config.ini.php" "${tree}/config/config.ini.php"
   fi
@@ -170,6 +177,9 @@ main() {
     configure_nginx
   else
     "${MATOMO_LIB_DIR}/maintenance.sh" install-or-update
+    # Before the replica copy, so a new environment's other region gets it too.
+    flock -w 600 "$MATOMO_GEOIP_LOCK" "${MATOMO_LIB_DIR}/geoip.sh" --provisioning ||
+      log warning "geolocation database not updated; the daily job retries"
     flock -w 600 "$MATOMO_SHARE_SYNC_LOCK" "${MATOMO_LIB_DIR}/share-sync.sh" --provisioning ||
       log warning "first replica sync failed; cron retries"
   fi

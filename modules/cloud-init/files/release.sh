@@ -91,9 +91,13 @@ installed_version() {
 
 install_release() {
   local version="${MATOMO_VERSION}" workdir tarball staging old
-  # Idempotency guard: same pinned version already installed and recorded.
-  if [ -f "${MATOMO_INSTALL_DIR}/.blueprint-release" ] &&
-    [ "$(cat "${MATOMO_INSTALL_DIR}/.blueprint-release")" = "$version" ] &&
+  if version_lt "$version" "$MATOMO_MIN_VERSION"; then
+    die "Matomo ${version} is older than ${MATOMO_MIN_VERSION}, the oldest release the headless install supports (it calls DbHelper::getDefaultCollationForCharset(), first in ${MATOMO_MIN_VERSION}); pin ${MATOMO_MIN_VERSION} or later in matomo.version"
+  fi
+  # Idempotency guard: same pinned version already installed and recorded. The
+  # marker lives outside the tree, where Matomo's file-integrity check does not look.
+  if [ -f "$MATOMO_RELEASE_MARKER" ] &&
+    [ "$(cat "$MATOMO_RELEASE_MARKER")" = "$version" ] &&
     [ "$(installed_version)" = "$version" ]; then
     log info "Matomo ${version} already installed in ${MATOMO_INSTALL_DIR}"
     return 0
@@ -117,7 +121,6 @@ install_release() {
   [ "$(sed -n "s/.*[[:space:]]VERSION[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" \
     "${staging}/matomo/core/Version.php" | head -n 1)" = "$version" ] ||
     die "the archive does not contain Matomo ${version} (core/Version.php differs)"
-  printf '%s\n' "$version" >"${staging}/matomo/.blueprint-release"
 
   # Swap directories so a failure above never leaves a half-written tree.
   old="${MATOMO_INSTALL_DIR}.previous"
@@ -127,6 +130,9 @@ install_release() {
   fi
   mv "${staging}/matomo" "${MATOMO_INSTALL_DIR}"
   rm -rf "$staging" "$old"
+  install -d -m 0755 "$(dirname "$MATOMO_RELEASE_MARKER")"
+  printf '%s\n' "$version" >"${MATOMO_RELEASE_MARKER}.tmp"
+  mv -f "${MATOMO_RELEASE_MARKER}.tmp" "$MATOMO_RELEASE_MARKER"
   log info "installed Matomo ${version} in ${MATOMO_INSTALL_DIR}"
 }
 

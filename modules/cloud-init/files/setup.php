@@ -7,6 +7,7 @@
  *
  *   php setup.php install MATOMO_ROOT INSTALL_JSON   (Super User password on stdin)
  *   php setup.php install-plugins MATOMO_ROOT INSTALL_JSON
+ *   php setup.php location-provider MATOMO_ROOT INSTALL_JSON   (GeoIP2 unless a provider was chosen)
  *
  * Runs as the web user; prints no secret.
  */
@@ -23,7 +24,10 @@ use Piwik\DbHelper;
 use Piwik\Option;
 use Piwik\Piwik;
 use Piwik\Plugin\Manager as PluginManager;
+use Piwik\Plugins\GeoIp2\LocationProvider\GeoIp2\Php as GeoIp2Php;
 use Piwik\Plugins\SitesManager\API as SitesManagerApi;
+use Piwik\Plugins\UserCountry\LocationProvider;
+use Piwik\Plugins\UserCountry\LocationProvider\DefaultProvider;
 use Piwik\Plugins\UsersManager\API as UsersManagerApi;
 use Piwik\Plugins\UsersManager\UserUpdater;
 use Piwik\Updater;
@@ -51,8 +55,8 @@ if (PHP_SAPI !== 'cli') {
 $command = $argv[1] ?? '';
 $root = rtrim($argv[2] ?? '', '/');
 $installFile = $argv[3] ?? '';
-if (!in_array($command, ['install', 'install-plugins'], true) || $root === '' || $installFile === '') {
-    fail('usage: setup.php install|install-plugins MATOMO_ROOT INSTALL_JSON');
+if (!in_array($command, ['install', 'install-plugins', 'location-provider'], true) || $root === '' || $installFile === '') {
+    fail('usage: setup.php install|install-plugins|location-provider MATOMO_ROOT INSTALL_JSON');
 }
 if (!is_file($root . '/core/bootstrap.php')) {
     fail("no Matomo tree at {$root}");
@@ -121,6 +125,17 @@ if ($command === 'install-plugins') {
     exit(0);
 }
 
+if ($command === 'location-provider') {
+    // "default" guesses the country from the browser language; any other value is a Super User's choice.
+    Access::doAsSuperUser(static function (): void {
+        if (LocationProvider::getCurrentProviderId() === DefaultProvider::ID) {
+            LocationProvider::setCurrentProvider(GeoIp2Php::ID);
+            out('location provider set to ' . GeoIp2Php::ID);
+        }
+    });
+    exit(0);
+}
+
 Access::doAsSuperUser(static function () use ($plugins, $settings, $superUserPassword): void {
     DbHelper::checkDatabaseVersion();
 
@@ -149,9 +164,14 @@ Access::doAsSuperUser(static function () use ($plugins, $settings, $superUserPas
     $users = UsersManagerApi::getInstance();
     if (count($users->getUsersHavingSuperUserAccess()) === 0) {
         $login = (string) $settings['superUserLogin'];
-        $users->addUser($login, $superUserPassword, (string) $settings['superUserEmail']);
+        // An install interrupted after addUser left the user without the grant: complete it.
+        if ($users->userExists($login)) {
+            out("user '{$login}' exists without super-user access (interrupted install); granting it");
+        } else {
+            $users->addUser($login, $superUserPassword, (string) $settings['superUserEmail']);
+        }
         (new UserUpdater())->setSuperUserAccessWithoutCurrentPassword($login, true);
-        out("Super User '{$login}' created");
+        out("Super User '{$login}' ready");
     }
 
     $sites = SitesManagerApi::getInstance();

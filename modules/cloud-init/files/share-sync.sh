@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Archiver only: copies the shared set (config.ini.php, misc/user/, marker)
+# Archiver only: copies the shared set (config.ini.php, misc/user/, the
+# geolocation database, marker)
 # from this region's share to the other region's share(s), so the other
 # region keeps serving with the last copy if this region's storage is lost.
 # Cron runs it under `flock -n`, provisioning under the same lock with
@@ -32,6 +33,7 @@ for replica in ${MATOMO_REPLICA_MOUNTS:-}; do
       install -d -o www-data -g www-data -m 0755 "${replica}/misc" "${replica}/misc/user" &&
       rsync -a --delete "${src}/misc/user/" "${replica}/misc/user/" &&
       { [ ! -f "${src}/config/config.ini.php" ] || rsync -a "${src}/config/config.ini.php" "${replica}/config/config.ini.php"; } &&
+      { [ ! -f "$MATOMO_GEOIP_DB" ] || rsync -a "$MATOMO_GEOIP_DB" "${replica}/misc/$(basename "$MATOMO_GEOIP_DB")"; } &&
       rsync -a "$MATOMO_SHARE_MARKER" "${replica}/" &&
       date -u +%Y-%m-%dT%H:%M:%SZ >"${replica}/.matomo-last-sync.tmp" &&
       mv -f "${replica}/.matomo-last-sync.tmp" "${replica}/.matomo-last-sync"
