@@ -59,8 +59,9 @@ export function parseArgs(argv: readonly string[]): Options {
 }
 
 const ROOT_PARENT = "/var/cache/matomo-rehearsal";
-const STUB_VERSION = "5.1.2";
-const STUB_OLDER = "5.1.1";
+const STUB_VERSION = "5.1.3";
+const STUB_OLDER = "5.1.2";
+const TOO_OLD = "5.0.3";
 const HOSTS = { svc: 2, db1: 11, db2: 12, fe1: 21, fe2: 22, arc: 31, rf: 41 } as const;
 
 function binDir(): string {
@@ -143,6 +144,7 @@ class Rehearsal {
       [`${this.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net`]: svc,
       "api.cloudflare.com": svc,
       "builds.matomo.org": svc,
+      "download.db-ip.com": svc,
       "keyserver.ubuntu.com": svc,
       [this.env.MATOMO_DB_HOST]: `10.250.0.${HOSTS.db1}`,
       [this.promotedDbHost()]: `10.250.0.${HOSTS.db2}`,
@@ -193,7 +195,7 @@ class Rehearsal {
         etag: "rehearsal",
       },
     }));
-    const svcTls = this.pki.leaf(this.ca, "standins", [`${this.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net`, "api.cloudflare.com", "builds.matomo.org", "keyserver.ubuntu.com"], "server");
+    const svcTls = this.pki.leaf(this.ca, "standins", [`${this.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net`, "api.cloudflare.com", "builds.matomo.org", "keyserver.ubuntu.com", "download.db-ip.com"], "server");
     const cfg: StandinConfig = {
       cert: svcTls.cert, key: svcTls.key, token: crypto.randomBytes(32).toString("hex"), secretsDir: this.secretsDir,
       releaseDir: this.releaseDir, cloudflareIpsFile: cfIps, logFile: path.join(this.root, "standins.log"),
@@ -303,6 +305,11 @@ class Rehearsal {
     return h.read("/var/log/syslog-rehearsal").split("\n").filter((l) => l.includes(` ${tag}: `)).join("\n");
   }
 
+  /** Matomo's option table (where the schema's version lives). */
+  get optionTable(): string {
+    return `${this.archEnv.MATOMO_DB_NAME}.\`${this.archEnv.MATOMO_DB_TABLES_PREFIX}option\``;
+  }
+
   dbAdmin(): string {
     return fs.readFileSync(path.join(this.secretsDir, this.archEnv.MATOMO_SECRET_DB_ADMIN_PASSWORD), "utf8");
   }
@@ -334,4 +341,4 @@ class Rehearsal {
   }
 }
 
-export { Rehearsal, expect, tail, HOSTS, STUB_VERSION, STUB_OLDER };
+export { Rehearsal, expect, tail, HOSTS, STUB_VERSION, STUB_OLDER, TOO_OLD };

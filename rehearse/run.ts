@@ -6,7 +6,7 @@ import * as path from "path";
 import { PATHS } from "../modules/cloud-init";
 import { extractPayload, Payload, synthesizePayloads } from "./payload";
 import { IMDS_IP, Net } from "./lab";
-import { expect, parseArgs, Rehearsal, STUB_OLDER, STUB_VERSION, tail } from "./main";
+import { expect, parseArgs, Rehearsal, STUB_OLDER, STUB_VERSION, tail, TOO_OLD } from "./main";
 import { SigningKey } from "./release";
 import { run } from "./sh";
 
@@ -90,7 +90,10 @@ function frontendsWithoutMatomo(r: Rehearsal): void {
     expect(fs.existsSync(path.join(r.shareDir("primary"), path.basename(PATHS.shareMarker))), "share not seeded");
     return "secrets, release, share seeded, DB user created REQUIRE SSL by ensure-user; setup.php failed as expected";
   });
-  // What the archiver would publish after an install; only the stub run needs this.
+  // What an install would leave, standing in for the archiver's work: the schema's
+  // version in the option table and the published config.ini.php.
+  r.db1.must(`CREATE TABLE ${r.optionTable} (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL, autoload TINYINT NOT NULL DEFAULT 1)`);
+  r.db1.must(`INSERT INTO ${r.optionTable} VALUES ('version_core', '${STUB_VERSION}', 1)`);
   fs.mkdirSync(path.join(r.shareDir("primary"), "config"), { recursive: true });
   fs.writeFileSync(path.join(r.shareDir("primary"), "config", "config.ini.php"), "; <?php exit; ?> DO NOT REMOVE THIS LINE\n; rehearsal stand-in for the archiver's published config\n");
   run("chown", ["-R", "www-data:www-data", path.join(r.shareDir("primary"), "config")]);
@@ -136,9 +139,19 @@ function provisionFrontends(r: Rehearsal): void {
   });
 }
 
-function healthDrill(r: Rehearsal): void {
+export function healthDrill(r: Rehearsal): void {
+  const codes = () => ["fe1", "fe2"].map((f) => r.request(f, r.healthPath).status);
+  r.report.check("/healthz 503 while the database schema is newer than the code", () => {
+    const current = r.db1.must(`SELECT option_value FROM ${r.optionTable} WHERE option_name = 'version_core'`);
+    r.db1.must(`UPDATE ${r.optionTable} SET option_value = '99.0.0' WHERE option_name = 'version_core'`);
+    const newer = codes();
+    r.db1.must(`UPDATE ${r.optionTable} SET option_value = '${current}' WHERE option_name = 'version_core'`);
+    const back = codes();
+    expect(newer.every((c) => c === 503), `schema 99.0.0 over code ${current}: ${newer}`);
+    expect(back.every((c) => c === 200), `schema back at ${current}: ${back}`);
+    return `${newer} -> ${back}`;
+  });
   r.report.check("/healthz 200 on both frontends, 503 with the database down, 200 again after", () => {
-    const codes = () => ["fe1", "fe2"].map((f) => r.request(f, r.healthPath).status);
     const up = codes();
     expect(up.every((c) => c === 200), `up: ${up}`);
     r.db1.stop();
@@ -163,8 +176,7 @@ function refusals(r: Rehearsal): void {
     fs.cpSync(saved, r.releaseDir, { recursive: true });
   };
   // rf pins the stub key and the stub version, whatever the main hosts run.
-  const rfPayload = r.version === STUB_VERSION ? r.payloads.frontend : null;
-  const stubPayload = rfPayload ?? withVersion(r, STUB_VERSION);
+  const stubPayload = r.version === STUB_VERSION ? r.payloads.frontend : withVersion(r, STUB_VERSION).frontend;
   const refused = (label: string, setUp: () => void, pattern: RegExp, pin = stubPin, payload = stubPayload) => {
     rep.check(`refusal: ${label}`, () => {
       restore();
@@ -189,33 +201,47 @@ function refusals(r: Rehearsal): void {
     r.keys.push(other);
     r.publishStub(STUB_VERSION, other);
   }, /is not [0-9A-F]{40}/);
-  rep.check("refusal: downgrade to an older pinned release", () => {
-    restore();
-    r.publishStub(STUB_VERSION);
-    const first = r.boot(rf, stubPayload, stubPin);
-    expect(first.code === 0, `install of ${STUB_VERSION} failed: ${tail(first)}`);
-    r.publishStub(STUB_OLDER);
-    r.install(rf, withVersion(r, STUB_OLDER), stubPin);
-    const res = r.reprovision(rf);
-    const installed = rf.read(`${PATHS.installDir}/core/Version.php`);
-    expect(res.code !== 0, `pinning ${STUB_OLDER} over ${STUB_VERSION} succeeded`);
-    expect(installed.includes(`'${STUB_VERSION}'`), "the installed tree was replaced");
-    expect(!rf.exists(PATHS.readyFile), "ready marker written");
-    return tail(res, 1).slice(0, 140);
+  rep.check(`refusal: pin older than the headless install supports (${TOO_OLD}) stops the synth`, () => {
+    try {
+      withVersion(r, TOO_OLD);
+    } catch (err) {
+      const m = String(err instanceof Error ? err.message : err);
+      expect(/matomo\.version/.test(m), `refused for another reason: ${m}`);
+      return m.split("\n").find((l) => l.includes("matomo.version"))?.trim().slice(0, 140);
+    }
+    throw new Error(`matomo.version ${TOO_OLD} was synthesized`);
   });
+  if (r.opts.release) {
+    rep.skip("refusal: downgrade below the database's schema (archiver)", "covered by the rolling-upgrade drill (needs --next-release)");
+  } else {
+    rep.check(`refusal: downgrade below the database's schema (archiver pinned ${STUB_OLDER}, schema ${STUB_VERSION})`, () => {
+      restore();
+      r.publishStub(STUB_OLDER);
+      const arc = r.host("rf", "archiver");
+      const res = r.boot(arc, withVersion(r, STUB_OLDER).archiver, stubPin);
+      const out = res.stdout + res.stderr;
+      expect(res.code !== 0, "provisioning succeeded");
+      const m = /refusing to run Matomo [^:]+: the database was already upgraded to [0-9.]+/.exec(out);
+      expect(m !== null, `failed for another reason: ${tail(res)}`);
+      expect(!arc.exists(PATHS.readyFile), "ready marker written");
+      expect(r.db1.must(`SELECT option_value FROM ${r.optionTable} WHERE option_name = 'version_core'`) === STUB_VERSION, "schema version changed");
+      return m![0];
+    });
+  }
   restore();
   Net.killAll("rf");
 }
 
-const versionPayloads = new Map<string, Payload>();
+const versionPayloads = new Map<string, { frontend: Payload; archiver: Payload }>();
 
-/** The frontend payload synthesized from the same config with another `matomo.version`. */
-function withVersion(r: Rehearsal, version: string): Payload {
+/** The payloads synthesized from the same config with another `matomo.version`. */
+export function withVersion(r: Rehearsal, version: string): { frontend: Payload; archiver: Payload } {
   let p = versionPayloads.get(version);
   if (!p) {
-    p = extractPayload(synthesizePayloads((c: any) => {
+    const both = synthesizePayloads((c: any) => {
       c.matomo.version = version;
-    }, r.root).frontend);
+    }, r.root);
+    p = { frontend: extractPayload(both.frontend), archiver: extractPayload(both.archiver) };
     versionPayloads.set(version, p);
   }
   return p;

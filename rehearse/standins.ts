@@ -4,8 +4,9 @@
  *  - instance metadata (http://169.254.169.254): managed-identity tokens;
  *  - Key Vault (https://<vault>.vault.azure.net): GET /secrets/<name>;
  *  - Cloudflare's API (https://api.cloudflare.com/client/v4/ips);
- *  - the release download (https://builds.matomo.org/<file>) and the signing
- *    key (https://keyserver.ubuntu.com/pks/lookup).
+ *  - the release download (https://builds.matomo.org/<file>), the signing
+ *    key (https://keyserver.ubuntu.com/pks/lookup) and the geolocation
+ *    database (https://download.db-ip.com/free/<file>, 404 unless provided).
  * Files are read at request time, so a drill can remove a secret or swap a
  * release. Every request is logged as one JSON line.
  *
@@ -53,8 +54,9 @@ export function answer(cfg: StandinConfig, method: string, host: string, url: st
     if (u.pathname !== "/client/v4/ips") return json(404, { success: false });
     return { status: 200, type: "application/json", body: fs.readFileSync(cfg.cloudflareIpsFile) };
   }
-  if (name === "builds.matomo.org" || name === "keyserver.ubuntu.com") {
-    const file = name === "keyserver.ubuntu.com" ? (u.pathname === "/pks/lookup" ? "signing-key.asc" : "") : path.basename(u.pathname);
+  if (name === "builds.matomo.org" || name === "keyserver.ubuntu.com" || name === "download.db-ip.com") {
+    const file = name === "keyserver.ubuntu.com" ? (u.pathname === "/pks/lookup" ? "signing-key.asc" : "")
+      : name === "download.db-ip.com" ? `geoip-${path.basename(u.pathname)}` : path.basename(u.pathname);
     const full = path.join(cfg.releaseDir, file);
     if (!file || !fs.existsSync(full)) return { status: 404, body: "not found\n" };
     return { status: 200, type: "application/octet-stream", body: fs.readFileSync(full) };
