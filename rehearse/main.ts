@@ -99,6 +99,9 @@ class Rehearsal {
   strangerClient!: KeyPair;
   payloads!: { frontend: Payload; archiver: Payload; frontendPromoted: Payload; archiverPromoted: Payload };
   env!: Record<string, string>;
+  /** The payloads the VMs currently run (they change with a promotion). */
+  currentFrontend!: Payload;
+  currentArchiver!: Payload;
   archEnv!: Record<string, string>;
   pin = "";
   secretsDir = "";
@@ -130,6 +133,8 @@ class Rehearsal {
       frontendPromoted: extractPayload(promoted.frontend),
       archiverPromoted: extractPayload(promoted.archiver),
     };
+    this.currentFrontend = this.payloads.frontend;
+    this.currentArchiver = this.payloads.archiver;
     this.env = parseEnvFile(payloadFile(this.payloads.frontend, PATHS.envFile).content);
     this.archEnv = parseEnvFile(payloadFile(this.payloads.archiver, PATHS.envFile).content);
   }
@@ -211,6 +216,7 @@ class Rehearsal {
     const db1 = new MariaDb(this.root, "db1", `10.250.0.${HOSTS.db1}`, 1, dbTls("db1", this.env.MATOMO_DB_HOST, `10.250.0.${HOSTS.db1}`), this.ca.cert);
     const db2 = new MariaDb(this.root, "db2", `10.250.0.${HOSTS.db2}`, 2, dbTls("db2", this.promotedDbHost(), `10.250.0.${HOSTS.db2}`), this.ca.cert);
     this.dbs = [db1, db2];
+    this.activeDb = db1;
   }
 
   publishRelease(tarball: string, key: string): void {
@@ -226,6 +232,9 @@ class Rehearsal {
     key.sign(path.join(this.releaseDir, path.basename(tarball)), path.join(this.releaseDir, `${path.basename(tarball)}.asc`));
     key.exportPublic(path.join(this.releaseDir, "signing-key.asc"));
   }
+
+  /** The writable server the VMs use: the primary, or the replica once promoted. */
+  activeDb!: MariaDb;
 
   get db1(): MariaDb {
     return this.dbs[0];

@@ -98,27 +98,38 @@ function frontendsWithoutMatomo(r: Rehearsal): void {
   fs.writeFileSync(path.join(r.shareDir("primary"), "config", "config.ini.php"), "; <?php exit; ?> DO NOT REMOVE THIS LINE\n; rehearsal stand-in for the archiver's published config\n");
   run("chown", ["-R", "www-data:www-data", path.join(r.shareDir("primary"), "config")]);
   provisionFrontends(r);
-  rep.check("nginx: 403 without the client certificate, 200 with it, 400 with a foreign one, 421 for another host", () => {
+  rep.check("nginx with the stub release: 403 without the client certificate, 200 with it", () => {
     const none = r.request("fe1", "/index.php");
     const good = r.request("fe1", "/index.php", { cert: r.client });
     const track = r.request("fe1", "/matomo.php?idsite=1&rec=1", { cert: r.client });
-    const foreign = r.request("fe1", "/index.php", { cert: r.strangerClient });
-    const other = r.request("fe1", "/index.php", { cert: r.client, host: "other.example.net" });
-    const config = r.request("fe1", "/config/config.ini.php", { cert: r.client });
-    const health = r.request("fe1", r.healthPath);
     expect(none.status === 403, `no cert: ${none.status}`);
     expect(good.status === 200 && /stub/.test(good.body), `cert: ${good.status}`);
     expect(track.status === 200, `tracker with cert: ${track.status}`);
-    expect(foreign.status === 400, `foreign cert: ${foreign.status}`);
-    expect(other.status === 421, `other host: ${other.status}`);
-    expect(config.status === 403, `config with cert: ${config.status}`);
-    expect(health.status === 200, `health without cert: ${health.status}`);
-    return "index/matomo.php 403/200, foreign CA 400, other host 421, /config 403, health without cert 200";
+    return "index.php 403/200, matomo.php 200 with the certificate";
   });
+  edgeChecks(r);
   healthDrill(r);
 }
 
-function provisionFrontends(r: Rehearsal): void {
+/** What nginx answers whatever the tree: foreign client CA, other host names, denied paths, the open health path. */
+export function edgeChecks(r: Rehearsal): void {
+  r.report.check("nginx: foreign client CA 400, other host 421, /config 403, health path open without a certificate", () => {
+    const foreign = r.request("fe1", "/index.php", { cert: r.strangerClient });
+    const other = r.request("fe1", "/index.php", { cert: r.client, host: "other.example.net" });
+    const otherHealth = r.request("fe1", r.healthPath, { host: "other.example.net" });
+    const config = r.request("fe1", "/config/config.ini.php", { cert: r.client });
+    const dotfile = r.request("fe1", "/.git/config", { cert: r.client });
+    const health = r.request("fe1", r.healthPath);
+    expect(foreign.status === 400, `foreign cert: ${foreign.status}`);
+    expect(other.status === 421, `other host: ${other.status}`);
+    expect(otherHealth.status === 200, `health by another name: ${otherHealth.status}`);
+    expect(config.status === 403 && dotfile.status === 403, `config ${config.status}, dotfile ${dotfile.status}`);
+    expect(health.status === 200, `health without cert: ${health.status}`);
+    return "400 / 421 (health 200 by any name) / 403 / 200";
+  });
+}
+
+export function provisionFrontends(r: Rehearsal): void {
   for (const name of ["fe1", "fe2"]) {
     r.report.check(`${name}: unattended provisioning (cloud-init write_files + runcmd)`, () => {
       const h = r.host(name, FE_ROLE);
@@ -142,10 +153,10 @@ function provisionFrontends(r: Rehearsal): void {
 export function healthDrill(r: Rehearsal): void {
   const codes = () => ["fe1", "fe2"].map((f) => r.request(f, r.healthPath).status);
   r.report.check("/healthz 503 while the database schema is newer than the code", () => {
-    const current = r.db1.must(`SELECT option_value FROM ${r.optionTable} WHERE option_name = 'version_core'`);
-    r.db1.must(`UPDATE ${r.optionTable} SET option_value = '99.0.0' WHERE option_name = 'version_core'`);
+    const current = r.activeDb.must(`SELECT option_value FROM ${r.optionTable} WHERE option_name = 'version_core'`);
+    r.activeDb.must(`UPDATE ${r.optionTable} SET option_value = '99.0.0' WHERE option_name = 'version_core'`);
     const newer = codes();
-    r.db1.must(`UPDATE ${r.optionTable} SET option_value = '${current}' WHERE option_name = 'version_core'`);
+    r.activeDb.must(`UPDATE ${r.optionTable} SET option_value = '${current}' WHERE option_name = 'version_core'`);
     const back = codes();
     expect(newer.every((c) => c === 503), `schema 99.0.0 over code ${current}: ${newer}`);
     expect(back.every((c) => c === 200), `schema back at ${current}: ${back}`);
@@ -154,9 +165,9 @@ export function healthDrill(r: Rehearsal): void {
   r.report.check("/healthz 200 on both frontends, 503 with the database down, 200 again after", () => {
     const up = codes();
     expect(up.every((c) => c === 200), `up: ${up}`);
-    r.db1.stop();
+    r.activeDb.stop();
     const down = codes();
-    r.db1.start(false);
+    r.activeDb.start(false);
     const back = codes();
     expect(down.every((c) => c === 503), `database down: ${down}`);
     expect(back.every((c) => c === 200), `database back: ${back}`);
@@ -235,14 +246,15 @@ function refusals(r: Rehearsal): void {
 const versionPayloads = new Map<string, { frontend: Payload; archiver: Payload }>();
 
 /** The payloads synthesized from the same config with another `matomo.version`. */
-export function withVersion(r: Rehearsal, version: string): { frontend: Payload; archiver: Payload } {
-  let p = versionPayloads.get(version);
+export function withVersion(r: Rehearsal, version: string, promoted = false): { frontend: Payload; archiver: Payload } {
+  let p = versionPayloads.get(`${version}/${promoted}`);
   if (!p) {
     const both = synthesizePayloads((c: any) => {
       c.matomo.version = version;
+      if (promoted) c.mysql = { ...(c.mysql ?? {}), promoteReplica: true };
     }, r.root);
     p = { frontend: extractPayload(both.frontend), archiver: extractPayload(both.archiver) };
-    versionPayloads.set(version, p);
+    versionPayloads.set(`${version}/${promoted}`, p);
   }
   return p;
 }
