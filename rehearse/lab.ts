@@ -137,7 +137,7 @@ export class Host {
     // The payload names Ubuntu 24.04's PHP 8.3; Debian's PHP answers to that name here.
     if (phpVersion !== "8.3") fs.symlinkSync(phpVersion, path.join(this.dir, "etc", "php", "8.3"));
     fs.mkdirSync(path.join(this.dir, "var-log", "nginx"), { recursive: true });
-    fs.mkdirSync(path.join(this.dir, "run", "lock"), { recursive: true });
+    Host.emptyRun(path.join(this.dir, "run"));
     fs.chmodSync(path.join(this.dir, "tmp"), 0o1777);
     fs.chmodSync(path.join(this.dir, "var-tmp"), 0o1777);
     fs.writeFileSync(path.join(this.dir, "etc", "hosts"), [
@@ -156,6 +156,13 @@ export class Host {
       binds.push(`${s.dir}:${s.at}:${s.ro ? "ro" : "rw"}`);
     }
     fs.writeFileSync(path.join(this.dir, "binds"), binds.join("\n") + "\n");
+  }
+
+  /** /run as after a boot: empty tmpfs with the world-writable lock directory (cron jobs lock as www-data). */
+  static emptyRun(runDir: string): void {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(runDir, "lock"), { recursive: true });
+    fs.chmodSync(path.join(runDir, "lock"), 0o1777);
   }
 
   /** Writes the payload's write_files into this host's view (cloud-init's write_files module). */

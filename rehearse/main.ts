@@ -290,7 +290,7 @@ class Rehearsal {
   }
 
   /** An HTTPS request to a frontend as Cloudflare's edge would send it (from the stand-in namespace). */
-  request(fe: string, urlPath: string, opts: { cert?: KeyPair; host?: string; method?: string; } = {}): { status: number; body: string } {
+  request(fe: string, urlPath: string, opts: { cert?: KeyPair; host?: string; method?: string; headers?: readonly string[] } = {}): { status: number; body: string } {
     const host = opts.host ?? this.env.MATOMO_PUBLIC_HOSTNAME;
     const ip = `10.250.0.${HOSTS[fe as keyof typeof HOSTS]}`;
     const out = path.join(this.root, `resp-${crypto.randomBytes(4).toString("hex")}`);
@@ -298,6 +298,7 @@ class Rehearsal {
       "--resolve", `${host}:443:${ip}`, "--cacert", this.ca.cert,
       // Another zone pointed at this origin: its name is not on the origin certificate.
       ...(host === this.env.MATOMO_PUBLIC_HOSTNAME ? [] : ["--insecure"]), ...(opts.method ? ["-X", opts.method] : []),
+      ...(opts.headers ?? []).flatMap((h) => ["-H", h]),
       ...(opts.cert ? ["--cert", opts.cert.cert, "--key", opts.cert.key] : []), `https://${host}${urlPath}`], { timeoutMs: 70_000 });
     const body = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
     fs.rmSync(out, { force: true });

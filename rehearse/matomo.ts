@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PATHS } from "../modules/cloud-init";
-import { Net } from "./lab";
+import { Host, Net } from "./lab";
 import { expect, HOSTS, Rehearsal, tail } from "./main";
 import { edgeChecks, healthDrill, provisionFrontends, withVersion } from "./run";
 import { run } from "./sh";
@@ -25,12 +25,18 @@ function visits(r: Rehearsal): number {
   return Number(q(r, `SELECT COUNT(*) FROM ${table(r, "log_visit")}`));
 }
 
+function actions(r: Rehearsal): number {
+  return Number(q(r, `SELECT COUNT(*) FROM ${table(r, "log_link_visit_action")}`));
+}
+
 let hit = 0;
 /** A tracking request as Cloudflare forwards it: client certificate, CF-Connecting-IP. */
 function track(r: Rehearsal, fe: string, withCert = true): number {
   hit++;
   const id = (0x1000000000000000n + BigInt(Date.now()) * 1000n + BigInt(hit)).toString(16).slice(-16);
-  return r.request(fe, `/matomo.php?idsite=1&rec=1&send_image=0&_id=${id}&action_name=rehearsal-${hit}&url=${encodeURIComponent(`https://www.example.com/rehearsal/${hit}`)}`, withCert ? { cert: r.client } : {}).status;
+  // A new visitor each time: its own client IP (CF-Connecting-IP, trusted from the edge's range) and id.
+  const headers = [`CF-Connecting-IP: 198.51.100.${hit % 250}`];
+  return r.request(fe, `/matomo.php?idsite=1&rec=1&send_image=0&_id=${id}&action_name=rehearsal-${hit}&url=${encodeURIComponent(`https://www.example.com/rehearsal/${hit}`)}`, withCert ? { cert: r.client, headers } : { headers }).status;
 }
 
 function consoleGet(r: Rehearsal, host: string, section: string, key: string): string {
@@ -42,9 +48,7 @@ function consoleGet(r: Rehearsal, host: string, section: string, key: string): s
 /** A reboot keeps the disk and empties tmpfs (/run). */
 function reboot(r: Rehearsal, name: string): void {
   Net.killAll(name);
-  const runDir = path.join(r.hosts[name].dir, "run");
-  fs.rmSync(runDir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(runDir, "lock"), { recursive: true });
+  Host.emptyRun(path.join(r.hosts[name].dir, "run"));
 }
 
 function cronOk(r: Rehearsal, host: string, role: "frontend" | "archiver", job: string): string {
@@ -88,11 +92,11 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
   edgeChecks(r);
   rep.check("effective config on a frontend: multi-server settings, DB over TLS", () => {
     const want: [string, string, RegExp][] = [
-      ["General", "multi_server_environment", /^1$/],
-      ["General", "enable_browser_archiving_triggering", /^0$/],
-      ["General", "enable_installer", /^0$/],
-      ["General", "enable_plugins_admin", /^0$/],
-      ["database", "enable_ssl", /^1$/],
+      ["General", "multi_server_environment", /^"?1"?$/],
+      ["General", "enable_browser_archiving_triggering", /^"?0"?$/],
+      ["General", "enable_installer", /^"?0"?$/],
+      ["General", "enable_plugins_admin", /^"?0"?$/],
+      ["database", "enable_ssl", /^"?1"?$/],
       ["database", "ssl_ca", new RegExp(`^"?${PATHS.dbCaFile}"?$`)],
       ["database", "host", new RegExp(r.env.MATOMO_DB_HOST.replace(/\./g, "\\."))],
     ];
@@ -116,13 +120,15 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
 
   rep.check("tracking with the client certificate on both frontends, 403 without; hits in log_visit", () => {
     const before = visits(r);
+    const beforeActions = actions(r);
     const codes = [track(r, "fe1"), track(r, "fe2")];
     const without = track(r, "fe1", false);
     expect(codes.every((c) => c === 204 || c === 200), `tracking: ${codes}`);
     expect(without === 403, `without certificate: ${without}`);
     const after = visits(r);
-    expect(after >= before + 2, `log_visit ${before} -> ${after}`);
-    return `${codes} / ${without}; log_visit ${before} -> ${after}`;
+    expect(after === before + 2 && actions(r) === beforeActions + 2, `log_visit ${before} -> ${after}, actions ${beforeActions} -> ${actions(r)}`);
+    const ips = q(r, `SELECT GROUP_CONCAT(INET6_NTOA(location_ip)) FROM (SELECT location_ip FROM ${table(r, "log_visit")} ORDER BY idvisit DESC LIMIT 2) t`);
+    return `${codes} / ${without}; log_visit ${before} -> ${after}; visitor IPs ${ips} (from CF-Connecting-IP)`;
   });
 
   rep.check("core:archive (archiver cron job) builds reports", () => {
@@ -141,12 +147,19 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
   rep.check("drill: a frontend killed, the other serves; it comes back after a reboot", () => {
     Net.killAll("fe1");
     r.net.unplug("fe1");
+    let code: number;
+    let health: number;
     const before = visits(r);
-    const code = track(r, "fe2");
-    const health = r.request("fe2", r.healthPath).status;
+    try {
+      const gone = r.request("fe1", r.healthPath).status;
+      expect(gone === 0, `fe1 still answers: ${gone}`);
+      code = track(r, "fe2");
+      health = r.request("fe2", r.healthPath).status;
+    } finally {
+      r.net.plug("fe1");
+    }
     expect((code === 204 || code === 200) && health === 200, `fe2 while fe1 is down: tracking ${code}, health ${health}`);
     expect(visits(r) === before + 1, "the hit did not land");
-    r.net.plug("fe1");
     reboot(r, "fe1");
     const res = r.reprovision(r.hosts.fe1);
     expect(res.code === 0, `fe1 reboot provisioning: ${tail(res)}`);
