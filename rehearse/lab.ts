@@ -137,6 +137,9 @@ export class Host {
     // The payload names Ubuntu 24.04's PHP 8.3; Debian's PHP answers to that name here.
     if (phpVersion !== "8.3") fs.symlinkSync(phpVersion, path.join(this.dir, "etc", "php", "8.3"));
     fs.mkdirSync(path.join(this.dir, "var-log", "nginx"), { recursive: true });
+    // The logger stand-in's file: every user may log, as with syslog.
+    fs.writeFileSync(path.join(this.dir, "var-log", "syslog-rehearsal"), "");
+    fs.chmodSync(path.join(this.dir, "var-log", "syslog-rehearsal"), 0o666);
     Host.emptyRun(path.join(this.dir, "run"));
     fs.chmodSync(path.join(this.dir, "tmp"), 0o1777);
     fs.chmodSync(path.join(this.dir, "var-tmp"), 0o1777);

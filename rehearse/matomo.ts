@@ -39,10 +39,31 @@ function track(r: Rehearsal, fe: string, withCert = true): number {
   return r.request(fe, `/matomo.php?idsite=1&rec=1&send_image=0&_id=${id}&action_name=rehearsal-${hit}&url=${encodeURIComponent(`https://www.example.com/rehearsal/${hit}`)}`, withCert ? { cert: r.client, headers } : { headers }).status;
 }
 
-function consoleGet(r: Rehearsal, host: string, section: string, key: string): string {
-  const res = r.hosts[host].exec(["runuser", "-u", "www-data", "--", "php", `${PATHS.installDir}/console`, "--no-ansi", "config:get", `--section=${section}`, `--key=${key}`], { timeoutMs: 120_000 });
-  if (res.code !== 0) throw new Error(`config:get ${section}.${key} on ${host}: ${tail(res)}`);
-  return res.stdout.trim();
+/**
+ * Matomo's effective configuration as Matomo itself merges it (global.ini.php,
+ * common.config.ini.php, config.ini.php), read through its own Config class;
+ * the DB password and salt are dropped before printing.
+ */
+function effectiveConfig(r: Rehearsal, host: string): Record<string, Record<string, unknown>> {
+  const h = r.hosts[host];
+  const php = [
+    "<?php",
+    `define('PIWIK_INCLUDE_PATH', '${PATHS.installDir}');`,
+    `define('PIWIK_USER_PATH', '${PATHS.installDir}');`,
+    "define('PIWIK_ENABLE_DISPATCH', false);",
+    "define('PIWIK_ENABLE_ERROR_HANDLER', false);",
+    "define('PIWIK_ENABLE_SESSION_START', false);",
+    `require '${PATHS.installDir}/index.php';`,
+    "$c = \\Piwik\\Config::getInstance();",
+    "$db = $c->database; unset($db['password']);",
+    "$g = $c->General; unset($g['salt']);",
+    "echo json_encode(['database' => $db, 'General' => $g]);",
+  ].join("\n");
+  fs.writeFileSync(h.file("/tmp/rehearsal-config.php"), php);
+  const res = h.exec(["runuser", "-u", "www-data", "--", "php", "/tmp/rehearsal-config.php"], { timeoutMs: 120_000 });
+  fs.rmSync(h.file("/tmp/rehearsal-config.php"), { force: true });
+  if (res.code !== 0) throw new Error(`reading Matomo's config on ${host}: ${tail(res)}`);
+  return JSON.parse(res.stdout.slice(res.stdout.indexOf("{")));
 }
 
 /** A reboot keeps the disk and empties tmpfs (/run). */
@@ -91,20 +112,25 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
 
   edgeChecks(r);
   rep.check("effective config on a frontend: multi-server settings, DB over TLS", () => {
-    const want: [string, string, RegExp][] = [
-      ["General", "multi_server_environment", /^"?1"?$/],
-      ["General", "enable_browser_archiving_triggering", /^"?0"?$/],
-      ["General", "enable_installer", /^"?0"?$/],
-      ["General", "enable_plugins_admin", /^"?0"?$/],
-      ["database", "enable_ssl", /^"?1"?$/],
-      ["database", "ssl_ca", new RegExp(`^"?${PATHS.dbCaFile}"?$`)],
-      ["database", "host", new RegExp(r.env.MATOMO_DB_HOST.replace(/\./g, "\\."))],
+    const want: [string, string, string][] = [
+      ["General", "multi_server_environment", "1"],
+      ["General", "enable_browser_archiving_triggering", "0"],
+      ["General", "browser_archiving_disabled_enforce", "1"],
+      ["General", "enable_installer", "0"],
+      ["General", "enable_plugins_admin", "0"],
+      ["General", "force_ssl", "1"],
+      ["database", "enable_ssl", "1"],
+      ["database", "ssl_ca", PATHS.dbCaFile],
+      ["database", "host", r.env.MATOMO_DB_HOST],
     ];
-    const got = want.map(([s, k, re]) => {
-      const v = consoleGet(r, "fe1", s, k);
-      expect(re.test(v), `${s}.${k} = ${v}`);
-      return `${s}.${k}=${v}`;
-    });
+    const got: string[] = [];
+    for (const fe of ["fe1", "fe2"]) {
+      const c = effectiveConfig(r, fe);
+      for (const [s, k, v] of want) {
+        expect(String(c[s]?.[k]) === v, `${fe}: ${s}.${k} = ${JSON.stringify(c[s]?.[k])}, expected ${v}`);
+        if (fe === "fe1") got.push(`${s}.${k}=${v}`);
+      }
+    }
     const user = r.activeDb.must(`SELECT ssl_type FROM mysql.user WHERE user='${r.archEnv.MATOMO_DB_USER}'`);
     expect(user === "ANY" && r.activeDb.must("SELECT @@require_secure_transport") === "1", "Matomo's DB login is not TLS-only");
     return `${got.join(", ")}; DB user REQUIRE SSL, require_secure_transport=ON`;
