@@ -9,6 +9,7 @@ import { parseArgs } from "../../rehearse/main";
 import { fingerprintsOf } from "../../rehearse/release";
 import { rate } from "../../rehearse/capacity";
 import { Report } from "../../rehearse/report";
+import { cpuSeconds } from "../../rehearse/matomo";
 import { ARCHIVER_SETTINGS, FRONTEND_SETTINGS } from "../cloud-init/fixture";
 
 const frontend = renderFrontendCloudInit(FRONTEND_SETTINGS);
@@ -121,6 +122,13 @@ describe("command line and small helpers", () => {
     const colons = ["pub:u:255:22:AAAA:1:::u:::scSC::::::23::0:", "fpr:::::::::1111222233334444555566667777888899990000:", "sub:u:255:18:BBBB:1::::::e::::::23:", "fpr:::::::::FFFF222233334444555566667777888899990000:"].join("\n");
     expect(fingerprintsOf(colons)).toEqual(["1111222233334444555566667777888899990000"]);
     expect(fingerprintsOf("")).toEqual([]);
+  });
+
+  test("CPU seconds from /proc/<pid>/stat: own and reaped children's user and system time", () => {
+    const stat = (comm: string, u: number, s: number, cu: number, cs: number) =>
+      `42 (${comm}) S 1 42 42 0 -1 4194560 100 0 0 0 ${u} ${s} ${cu} ${cs} 20 0 1 0 100 1000 10`;
+    expect(cpuSeconds([stat("php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)", 100, 50, 300, 50), stat("nginx", 10, 10, 0, 0)], 100)).toBe(5.2);
+    expect(cpuSeconds([], 100)).toBe(0);
   });
 
   test("rate and the result table", () => {
