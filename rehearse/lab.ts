@@ -42,6 +42,9 @@ export function viewPath(hostDir: string, vmPath: string): string {
 
 export class Net {
   readonly names: string[] = [];
+  /** `stateFile` lists the namespaces, so a supervisor can remove them if this process dies. */
+  constructor(private readonly stateFile: string) {}
+
   up(): void {
     run("ip", ["link", "del", BRIDGE]);
     must("ip", ["link", "add", BRIDGE, "type", "bridge"]);
@@ -56,6 +59,7 @@ export class Net {
     run("ip", ["netns", "del", ns]);
     must("ip", ["netns", "add", ns]);
     this.names.push(name);
+    fs.appendFileSync(this.stateFile, `${name}\n`);
     must("ip", ["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns]);
     must("ip", ["link", "set", veth, "master", BRIDGE, "up"]);
     const x = (...a: string[]) => must("ip", ["netns", "exec", ns, ...a]);
@@ -86,13 +90,14 @@ export class Net {
     }
   }
 
-  down(): void {
-    for (const n of [...this.names].reverse()) {
+  /** Removes the namespaces listed in `stateFile` (and everything running in them) and the bridge. */
+  static down(stateFile: string): void {
+    const names = fs.existsSync(stateFile) ? fs.readFileSync(stateFile, "utf8").split("\n").filter(Boolean) : [];
+    for (const n of [...new Set(names)].reverse()) {
       Net.killAll(n);
       run("ip", ["netns", "del", `rh-${n}`]);
       run("ip", ["link", "del", `rhv-${n}`]);
     }
-    this.names.length = 0;
     run("ip", ["link", "del", BRIDGE]);
   }
 }
@@ -109,7 +114,8 @@ export interface HostSpec {
 /** One rehearsal VM: a namespace plus a directory tree standing in for its disk. */
 export class Host {
   readonly dir: string;
-  constructor(readonly root: string, readonly spec: HostSpec, private readonly createdTargets: Set<string>) {
+  /** `createdFile` lists mount targets created on this machine, removed again on clean-up. */
+  constructor(readonly root: string, readonly spec: HostSpec, private readonly createdFile: string) {
     this.dir = path.join(root, "hosts", spec.name);
   }
 
@@ -128,7 +134,7 @@ export class Host {
       if (!fs.existsSync(target)) {
         if (kind === "dir") fs.mkdirSync(target, { recursive: true });
         else fs.writeFileSync(target, "");
-        this.createdTargets.add(target);
+        fs.appendFileSync(this.createdFile, `${target}\n`);
       }
     }
     must("cp", ["-a", "/etc/.", path.join(this.dir, "etc")]);

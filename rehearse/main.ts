@@ -27,11 +27,13 @@ export interface Options {
   readonly nextRelease?: string;
   readonly keep: boolean;
   readonly capacitySeconds: number;
+  /** Set by the supervisor for the process doing the work. */
+  readonly childRoot?: string;
 }
 
 /** Command-line options; every problem names the option and the fix. */
 export function parseArgs(argv: readonly string[]): Options {
-  const o: { release?: string; releaseKey?: string; nextRelease?: string; keep: boolean; capacitySeconds: number } = { keep: false, capacitySeconds: 10 };
+  const o: { release?: string; releaseKey?: string; nextRelease?: string; keep: boolean; capacitySeconds: number; childRoot?: string } = { keep: false, capacitySeconds: 10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -43,6 +45,7 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (a === "--release-key") o.releaseKey = value();
     else if (a === "--next-release") o.nextRelease = value();
     else if (a === "--keep") o.keep = true;
+    else if (a === "--child-root") o.childRoot = value();
     else if (a === "--capacity-seconds") {
       const v = value();
       o.capacitySeconds = Number(v);
@@ -85,13 +88,11 @@ function tail(r: RunResult, n = 6): string {
 
 class Rehearsal {
   readonly report = new Report();
-  readonly net = new Net();
-  readonly created = new Set<string>();
+  readonly net: Net;
   readonly pki: Pki;
   root: string;
   standins?: { pid?: number };
   dbs: MariaDb[] = [];
-  keys: SigningKey[] = [];
   hosts: Record<string, Host> = {};
   ca!: KeyPair;
   clientCa!: KeyPair;
@@ -109,11 +110,9 @@ class Rehearsal {
   version = STUB_VERSION;
   stubKey!: SigningKey;
 
-  constructor(readonly opts: Options) {
-    // Not under /tmp, /run or /var/tmp: those are bind-mounted per host, which would hide the host directories.
-    fs.mkdirSync(ROOT_PARENT, { recursive: true });
-    this.root = fs.mkdtempSync(path.join(ROOT_PARENT, "run-"));
-    fs.chmodSync(this.root, 0o755);
+  constructor(readonly opts: Options, root: string) {
+    this.root = root;
+    this.net = new Net(path.join(root, "namespaces"));
     this.pki = new Pki(path.join(this.root, "pki"));
   }
 
@@ -182,7 +181,6 @@ class Rehearsal {
     this.releaseDir = path.join(this.root, "releases");
     fs.mkdirSync(this.releaseDir);
     this.stubKey = new SigningKey(path.join(this.root, "gpg-stub"), "rehearsal stub release key");
-    this.keys.push(this.stubKey);
     if (this.opts.release && this.opts.releaseKey) {
       this.pin = keyFileFingerprint(this.opts.releaseKey);
       this.publishRelease(this.opts.release, this.opts.releaseKey);
@@ -259,7 +257,7 @@ class Rehearsal {
       ];
     const names = { ...this.nameMap(), [this.env.MATOMO_PUBLIC_HOSTNAME]: role === "frontend" ? "127.0.0.1" : `10.250.0.${HOSTS.fe1}` };
     const spec: HostSpec = { name, ip: `10.250.0.${HOSTS[name as keyof typeof HOSTS]}`, role, shares, hosts: names };
-    const h = new Host(this.root, spec, this.created);
+    const h = new Host(this.root, spec, path.join(this.root, "created"));
     this.hosts[name] = h;
     return h;
   }
@@ -330,25 +328,48 @@ class Rehearsal {
 
   // ---------------------------------------------------------------- clean-up
   cleanUp(): void {
-    for (const k of this.keys) k.close();
-    for (const n of [...this.net.names]) Net.killAll(n);
-    for (const d of this.dbs) d.stop();
-    this.net.down();
-    for (const t of [...this.created].sort((a, b) => b.length - a.length)) {
-      try {
-        const st = fs.statSync(t);
-        if (st.isDirectory()) fs.rmdirSync(t);
-        else if (st.size === 0) fs.rmSync(t);
-      } catch {
-        // not empty or already gone: leave it
-      }
-    }
-    if (this.opts.keep) process.stdout.write(`[rehearse] kept ${this.root}\n`);
-    else {
-      fs.rmSync(this.root, { recursive: true, force: true });
-      if (fs.existsSync(ROOT_PARENT) && fs.readdirSync(ROOT_PARENT).length === 0) fs.rmdirSync(ROOT_PARENT);
+    for (const d of this.dbs) if (d.running()) d.stop();
+    cleanUpRun(this.root, this.opts.keep);
+  }
+}
+
+/** A fresh run directory. Not under /tmp, /run or /var/tmp: those are bind-mounted per host and would hide it. */
+export function newRunRoot(): string {
+  fs.mkdirSync(ROOT_PARENT, { recursive: true });
+  const root = fs.mkdtempSync(path.join(ROOT_PARENT, "run-"));
+  fs.chmodSync(root, 0o755);
+  return root;
+}
+
+/**
+ * Removes everything a run started or created, from what it recorded in its
+ * directory only, so it also works after the run's process died: processes
+ * in its namespaces, the namespaces, the bridge, GnuPG agents, mount targets
+ * it had to create, and (unless `keep`) the directory. Idempotent.
+ */
+export function cleanUpRun(root: string, keep: boolean): void {
+  if (!fs.existsSync(root)) return;
+  for (const d of fs.readdirSync(root).filter((n) => n.startsWith("gpg-"))) {
+    run("gpgconf", ["--homedir", path.join(root, d), "--kill", "all"], { timeoutMs: 10_000 });
+  }
+  Net.down(path.join(root, "namespaces"));
+  const createdFile = path.join(root, "created");
+  const created = fs.existsSync(createdFile) ? fs.readFileSync(createdFile, "utf8").split("\n").filter(Boolean) : [];
+  for (const t of [...new Set(created)].sort((a, b) => b.length - a.length)) {
+    try {
+      const st = fs.statSync(t);
+      if (st.isDirectory()) fs.rmdirSync(t);
+      else if (st.size === 0) fs.rmSync(t);
+    } catch {
+      // not empty or already gone: leave it
     }
   }
+  if (keep) {
+    process.stdout.write(`[rehearse] kept ${root}\n`);
+    return;
+  }
+  fs.rmSync(root, { recursive: true, force: true });
+  if (fs.existsSync(ROOT_PARENT) && fs.readdirSync(ROOT_PARENT).length === 0) fs.rmdirSync(ROOT_PARENT);
 }
 
 export { Rehearsal, expect, tail, HOSTS, STUB_VERSION, STUB_OLDER, TOO_OLD };

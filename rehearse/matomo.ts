@@ -48,12 +48,12 @@ function effectiveConfig(r: Rehearsal, host: string): Record<string, Record<stri
   const h = r.hosts[host];
   const php = [
     "<?php",
+    `define('PIWIK_DOCUMENT_ROOT', '${PATHS.installDir}');`,
     `define('PIWIK_INCLUDE_PATH', '${PATHS.installDir}');`,
     `define('PIWIK_USER_PATH', '${PATHS.installDir}');`,
-    "define('PIWIK_ENABLE_DISPATCH', false);",
-    "define('PIWIK_ENABLE_ERROR_HANDLER', false);",
-    "define('PIWIK_ENABLE_SESSION_START', false);",
-    `require '${PATHS.installDir}/index.php';`,
+    `require '${PATHS.installDir}/core/bootstrap.php';`,
+    "$env = new \\Piwik\\Application\\Environment('cli');",
+    "$env->init();",
     "$c = \\Piwik\\Config::getInstance();",
     "$db = $c->database; unset($db['password']);",
     "$g = $c->General; unset($g['salt']);",
@@ -77,7 +77,7 @@ function cronOk(r: Rehearsal, host: string, role: "frontend" | "archiver", job: 
   const res = r.cron(r.hosts[host], payload, `job.sh ${job}`);
   const log = r.syslog(r.hosts[host], `matomo-job-${job}`);
   expect(res.code === 0, `${job} exited ${res.code}: ${log.split("\n").slice(-5).join(" | ")}`);
-  expect(!/error|exception|not defined|There are no commands/i.test(log.split("\n").slice(-20).join("\n")), `${job} logged an error: ${log.split("\n").slice(-5).join(" | ")}`);
+  expect(!/\b(ERROR|CRITICAL)\b|Exception|There are no commands/.test(log.split("\n").slice(-20).join("\n")), `${job} logged an error: ${log.split("\n").slice(-5).join(" | ")}`);
   return `${(res.ms / 1000).toFixed(1)} s`;
 }
 
@@ -248,33 +248,52 @@ function upgradeDrill(r: Rehearsal): void {
     r.report.skip("drill: rolling upgrade with one frontend on the old code", "needs --next-release PATH (the next Matomo release and its .asc)");
     return;
   }
-  r.report.check("drill: rolling upgrade, one frontend still on the old code", () => {
+  r.report.check("drill: rolling upgrade, frontends on old and new code around the archiver's core:update", () => {
     const version = tarballVersion(next);
-    expect(keyFileFingerprint(r.opts.releaseKey!) === r.pin, "key changed");
+    expect(keyFileFingerprint(r.opts.releaseKey!) === r.pin, "--next-release must be signed by the --release-key key");
     r.publishRelease(next, r.opts.releaseKey!);
-    const promoted = r.activeDb === r.db2;
-    const payloads = withVersion(r, version, promoted);
-    Net.killAll("arc");
-    const a = r.boot(r.host("arc", "archiver"), payloads.archiver);
-    expect(a.code === 0, `archiver on ${version}: ${tail(a, 8)}`);
-    const schema = q(r, `SELECT option_value FROM ${table(r, "option")} WHERE option_name='version_core'`);
-    // fe2 rolls to the new release; fe1 is still on the old code.
+    const payloads = withVersion(r, version, r.activeDb === r.db2);
+    const schema = () => q(r, `SELECT option_value FROM ${table(r, "option")} WHERE option_name='version_core'`);
+    const look = (fe: string) => {
+      const ui = r.request(fe, "/index.php", { cert: r.client });
+      const page = /already been upgraded/i.test(ui.body) ? "db-newer page" : /upgrade/i.test(ui.body) ? "upgrade page" : /login/i.test(ui.body) ? "login" : "other";
+      return { health: r.request(fe, r.healthPath).status, ui: `${ui.status} ${page}`, track: track(r, fe) };
+    };
+    const phases: string[] = [];
+    // Safe means: whatever the load balancer keeps (health 200) tracks.
+    const safe = (label: string, seen: Record<string, ReturnType<typeof look>>) => {
+      phases.push(`${label}: ${Object.entries(seen).map(([fe, x]) => `${fe} health ${x.health} UI ${x.ui} tracking ${x.track}`).join("; ")}`);
+      const inPool = Object.values(seen).filter((x) => x.health === 200);
+      expect(inPool.length > 0, `${label}: no frontend healthy`);
+      expect(inPool.every((x) => x.track === 204 || x.track === 200), `${label}: a healthy frontend does not track`);
+    };
+    // 1. The scale set rolls fe2 first; the archiver has not updated the schema yet.
     Net.killAll("fe2");
     const f = r.boot(r.host("fe2", "frontend"), payloads.frontend);
     expect(f.code === 0, `fe2 on ${version}: ${tail(f, 8)}`);
-    const oldHealth = r.request("fe1", r.healthPath).status;
-    const oldUi = r.request("fe1", "/index.php", { cert: r.client });
-    const oldTrack = track(r, "fe1");
-    const newHealth = r.request("fe2", r.healthPath).status;
-    const newTrack = track(r, "fe2");
-    expect(oldHealth === 503, `old-code frontend health ${oldHealth}: it would stay in the pool`);
-    expect(newHealth === 200 && (newTrack === 204 || newTrack === 200), `new frontend: health ${newHealth}, tracking ${newTrack}`);
-    const oldUiSays = /Database has already been upgraded|newer/i.test(oldUi.body) ? "\"database already upgraded\" page" : `${oldUi.body.slice(0, 60)}`;
-    // Downgrade: pinning the old release again is refused on the archiver.
+    safe(`new code, schema ${schema()}`, { fe1: look("fe1"), fe2: look("fe2") });
+    // 2. The archiver is replaced and runs core:update; fe1 still runs the old code.
+    Net.killAll("arc");
+    const a = r.boot(r.host("arc", "archiver"), payloads.archiver);
+    expect(a.code === 0, `archiver on ${version}: ${tail(a, 8)}`);
+    const oldOnNew = look("fe1");
+    safe(`schema ${schema()}`, { fe1: oldOnNew, fe2: look("fe2") });
+    expect(oldOnNew.health === 503, `old-code frontend health ${oldOnNew.health} on a newer schema: it would stay in the pool`);
+    // 3. fe1 rolls too.
+    Net.killAll("fe1");
+    const f1 = r.boot(r.host("fe1", "frontend"), payloads.frontend);
+    expect(f1.code === 0, `fe1 on ${version}: ${tail(f1, 8)}`);
+    safe("all new", { fe1: look("fe1"), fe2: look("fe2") });
+    r.currentFrontend = payloads.frontend;
+    // 4. Pinning the old release again is refused on the archiver (no schema downgrade).
     Net.killAll("arc");
     const back = r.boot(r.host("arc", "archiver"), r.currentArchiver);
     expect(back.code !== 0 && /refusing to run Matomo/.test(back.stdout + back.stderr), `downgrade not refused: ${tail(back)}`);
-    return `schema ${schema}; old fe1: health ${oldHealth} (out of the pool), UI ${oldUi.status} ${oldUiSays}, tracking ${oldTrack}; new fe2: health ${newHealth}, tracking ${newTrack}; pinning the old release again refused`;
+    Net.killAll("arc");
+    const again = r.boot(r.host("arc", "archiver"), payloads.archiver);
+    expect(again.code === 0, `archiver back on ${version}: ${tail(again, 6)}`);
+    r.currentArchiver = payloads.archiver;
+    return `${phases.join(" | ")} | pinning the old release again: refused`;
   });
 }
 

@@ -6,7 +6,8 @@ import * as path from "path";
 import { PATHS } from "../modules/cloud-init";
 import { extractPayload, Payload, synthesizePayloads } from "./payload";
 import { IMDS_IP, Net } from "./lab";
-import { expect, parseArgs, Rehearsal, STUB_OLDER, STUB_VERSION, tail, TOO_OLD } from "./main";
+import { spawn } from "child_process";
+import { cleanUpRun, expect, newRunRoot, parseArgs, Rehearsal, STUB_OLDER, STUB_VERSION, tail, TOO_OLD } from "./main";
 import { SigningKey } from "./release";
 import { run } from "./sh";
 
@@ -209,7 +210,6 @@ function refusals(r: Rehearsal): void {
   }, /signature check FAILED/);
   refused("release signed by a key with another fingerprint", () => {
     const other = new SigningKey(path.join(r.root, "gpg-other"), "someone else");
-    r.keys.push(other);
     r.publishStub(STUB_VERSION, other);
   }, /is not [0-9A-F]{40}/);
   rep.check(`refusal: pin older than the headless install supports (${TOO_OLD}) stops the synth`, () => {
@@ -259,22 +259,11 @@ export function withVersion(r: Rehearsal, version: string, promoted = false): { 
   return p;
 }
 
+/** The work, in the child process the supervisor started (`--child-root`). */
 export async function main(argv: readonly string[]): Promise<number> {
   const opts = parseArgs(argv);
-  if (process.getuid?.() !== 0) throw new Error("npm run rehearse must run as root (network namespaces and bind mounts)");
-  const r = new Rehearsal(opts);
-  let cleaned = false;
-  const cleanUp = () => {
-    if (cleaned) return;
-    cleaned = true;
-    r.cleanUp();
-  };
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(sig, () => {
-      cleanUp();
-      process.exit(130);
-    });
-  }
+  if (!opts.childRoot) throw new Error("internal: main() runs under the supervisor (--child-root)");
+  const r = new Rehearsal(opts, opts.childRoot);
   try {
     r.report.check("payloads: synthesized from the example config, custom data decoded", () => {
       r.render();
@@ -298,15 +287,47 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw err;
     });
   } finally {
-    cleanUp();
+    r.cleanUp();
   }
   process.stdout.write(`\n${r.report.table()}\n`);
   return r.report.failed === 0 ? 0 : 1;
 }
 
+/**
+ * The supervisor: validates the options, runs the work in a child process and
+ * cleans up from the run directory whatever happens to the child, also on
+ * Ctrl-C or SIGTERM (the child works synchronously and could not react).
+ */
+function supervise(argv: readonly string[]): void {
+  const opts = parseArgs(argv);
+  if (process.getuid?.() !== 0) throw new Error("npm run rehearse must run as root (network namespaces and bind mounts)");
+  const root = newRunRoot();
+  const child = spawn(process.execPath, [__filename, ...argv, "--child-root", root], { stdio: "inherit" });
+  let stopping = false;
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`\n[rehearse] ${sig}: stopping and cleaning up\n`);
+      child.kill("SIGKILL");
+    });
+  }
+  child.on("exit", (code) => {
+    cleanUpRun(root, opts.keep);
+    process.exit(stopping ? 130 : code ?? 1);
+  });
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+  const argv = process.argv.slice(2);
+  const fail = (err: unknown) => {
     process.stderr.write(`rehearse: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
-  });
+  };
+  try {
+    if (argv.includes("--child-root")) main(argv).then((code) => process.exit(code), fail);
+    else supervise(argv);
+  } catch (err) {
+    fail(err);
+  }
 }
