@@ -256,7 +256,9 @@ function upgradeDrill(r: Rehearsal): void {
     const schema = () => q(r, `SELECT option_value FROM ${table(r, "option")} WHERE option_name='version_core'`);
     const look = (fe: string) => {
       const ui = r.request(fe, "/index.php", { cert: r.client });
-      const page = /already been upgraded/i.test(ui.body) ? "db-newer page" : /upgrade/i.test(ui.body) ? "upgrade page" : /login/i.test(ui.body) ? "login" : "other";
+      const page = /already been upgraded/i.test(ui.body) ? "db-newer page"
+        : /Database Upgrade Required|core:update/i.test(ui.body) ? "upgrade-required page"
+          : /form_login|login_form/.test(ui.body) ? "login" : "other";
       return { health: r.request(fe, r.healthPath).status, ui: `${ui.status} ${page}`, track: track(r, fe) };
     };
     const phases: string[] = [];
