@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadEnvironment } from "../config";
+import { parseConfig } from "../config";
+import { fixtureEnvironment } from "./fixture-environment";
 import { synthesizeEnvironment } from "../stacks/synthesize";
 
 /**
@@ -11,6 +12,6 @@ import { synthesizeEnvironment } from "../stacks/synthesize";
  */
 export default function globalSetup(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matomo-example-"));
-  synthesizeEnvironment(loadEnvironment("example"), path.join(dir, "cdktf.out"));
+  synthesizeEnvironment(parseConfig("example", fixtureEnvironment), path.join(dir, "cdktf.out"), undefined, { log: () => undefined });
   process.env.MATOMO_TEST_EXAMPLE_OUT = path.join(dir, "cdktf.out");
 }

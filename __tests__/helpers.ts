@@ -1,14 +1,20 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BlueprintConfig, BlueprintConfigInput, ENVIRONMENTS, parseConfig } from "../config";
+import { BlueprintConfig, BlueprintConfigInput, parseConfig } from "../config";
+import { fixtureEnvironment } from "./fixture-environment";
 import { synthesizeEnvironment } from "../stacks/synthesize";
 
 export type TfJson = Record<string, any>;
 
-/** A config derived from the example environment with some fields replaced. */
+/** The test fixture's config input (a frozen copy of the shipped example), safe to modify. */
+export function exampleInput(): any {
+  return JSON.parse(JSON.stringify(fixtureEnvironment));
+}
+
+/** A config derived from the test fixture (a frozen copy of the shipped example) with some fields replaced. */
 export function exampleConfig(patch: (c: any) => void = () => undefined): BlueprintConfig {
-  const input = JSON.parse(JSON.stringify(ENVIRONMENTS.example)) as BlueprintConfigInput;
+  const input = exampleInput() as BlueprintConfigInput;
   patch(input);
   return parseConfig("test", input);
 }
@@ -30,7 +36,7 @@ function readStacks(outdir: string): Record<string, TfJson> {
 }
 
 /**
- * The example environment as `npm run synth` writes it, synthesized once per
+ * The test fixture as `npm run synth` would write it, synthesized once per
  * test run by the global setup (or here when a file runs on its own).
  */
 export function exampleSynth(): { dir: string; stacks: Record<string, TfJson> } {

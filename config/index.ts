@@ -1,20 +1,53 @@
 import { BlueprintConfig, BlueprintConfigInput } from "./schema";
-import { parseConfig } from "./load";
-import { example } from "./environments/example";
-import { prod } from "./environments/prod";
+import { ConfigError, parseConfig } from "./load";
+import * as fs from "fs";
+import * as path from "path";
 
 export * from "./schema";
 export * from "./load";
 export * from "./presets";
 
-/** Every environment this repository deploys. Add a file and a line here for a new one. */
-export const ENVIRONMENTS: Readonly<Record<string, BlueprintConfigInput>> = { example, prod };
+/** Name of an environment file: what MATOMO_ENV selects and CI lists. */
+const ENVIRONMENT_FILE = /^([a-z][a-z0-9-]*)\.(ts|js)$/;
+
+/**
+ * Reads config/environments/: each `<name>.ts` is one environment, exporting
+ * its config (as a named or default export). A new file is all a new
+ * environment needs; nothing else lists them.
+ */
+export function discoverEnvironments(dir: string = path.join(__dirname, "environments")): Record<string, BlueprintConfigInput> {
+  const found: Record<string, BlueprintConfigInput> = {};
+  for (const file of fs.readdirSync(dir).sort()) {
+    const m = ENVIRONMENT_FILE.exec(file);
+    if (!m || file.endsWith(".d.ts")) continue;
+    const exported = Object.values(require(path.join(dir, file)) as Record<string, unknown>).filter((v) => v && typeof v === "object");
+    const configs = [...new Set(exported)];
+    if (configs.length !== 1) {
+      throw new Error(`config/environments/${m[1]}.${m[2]} must export exactly one environment config object (found ${configs.length}); see config/environments/example.ts`);
+    }
+    found[m[1]] = configs[0] as BlueprintConfigInput;
+  }
+  return found;
+}
+
+/** Every environment this repository deploys, one per file in config/environments/. */
+export const ENVIRONMENTS: Readonly<Record<string, BlueprintConfigInput>> = discoverEnvironments();
 
 /** Loads and validates the named environment; throws a ConfigError listing all problems. */
-export function loadEnvironment(name: string): BlueprintConfig {
-  const input = ENVIRONMENTS[name];
+export function loadEnvironment(name: string, environments: Readonly<Record<string, BlueprintConfigInput>> = ENVIRONMENTS): BlueprintConfig {
+  const input = environments[name];
   if (!input) {
-    throw new Error(`Unknown environment '${name}'. Known: ${Object.keys(ENVIRONMENTS).join(", ")}. Set MATOMO_ENV to one of them.`);
+    throw new Error(`Unknown environment '${name}'. Known: ${Object.keys(environments).join(", ")}. Set MATOMO_ENV to one of them.`);
   }
-  return parseConfig(name, input);
+  const config = parseConfig(name, input);
+  // The `environment` value keys the state files and every resource name: two files with the same one would overwrite each other.
+  const twins = Object.entries(environments).filter(([other, c]) => other !== name && (c as { environment?: unknown }).environment === config.environment).map(([other]) => other);
+  if (twins.length > 0) {
+    throw new ConfigError(name, [{
+      field: "environment",
+      received: JSON.stringify(config.environment),
+      message: `is also used by config/environments/${twins.join(", ")}.ts: both would share Terraform state keys and Azure resource names; give each environment its own value`,
+    }]);
+  }
+  return config;
 }

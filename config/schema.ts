@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { KNOWN_VM_SKUS, SIZE_PRESETS } from "./presets";
+import { regionProblem } from "./azure-regions";
+import { connectionBudget, largestFittingMaxInstances, MYSQL_MAX_CONNECTIONS_SOURCE, MYSQL_SKUS } from "./capacity";
 import { cidrsOverlap, parseCidr } from "./cidr";
 import cloudflarePlans from "./cloudflare-plans.json";
 import { MATOMO_MIN_VERSION, isMatomoVersionAtLeast } from "../modules/cloud-init/constants";
@@ -70,9 +72,9 @@ const mysqlSchema = z
     version: z.enum(["8.0.21", "8.4"]).default("8.0.21").describe("MySQL server version."),
     skuName: z
       .string()
-      .regex(
-        /^(GP_Standard_D(2|4|8|16|32|48|64)ds_v4|GP_Standard_D(2|4|8|16|32|48|64)ads_v5|MO_Standard_E(2|4|8|16|20|32|48|64|80i)ds_v4|MO_Standard_E(2|2a|4|4a|8|8a|16|16a|20|20a|32|32a|48|48a|64|64a|96|96a)ds_v5)$/,
-        "must be a General Purpose (GP_...) or Business Critical (MO_...) SKU: zone-redundant HA and read replicas are not available on Burstable",
+      .refine(
+        (v) => v in MYSQL_SKUS,
+        "must be a General Purpose (GP_Standard_D<n>ds_v4 / ads_v5) or Business Critical (MO_Standard_E<n>ds_v4 / ds_v5 / ads_v5) size from config/capacity.ts: zone-redundant HA and read replicas are not available on Burstable",
       )
       .optional()
       .describe("Overrides the size preset's SKU. General Purpose or Business Critical only. @default - from `size`"),
@@ -132,7 +134,7 @@ const cloudflareSchema = z.strictObject({
     .describe("`failover` = active-passive in region order; `random` = weighted active-active."),
   monitorIntervalSeconds: z.number().int().min(10).max(3600).optional().describe("Health-check interval. @default - the plan's floor"),
   sessionAffinity: z.enum(["none", "cookie"]).default("none").describe("Matomo keeps sessions in MySQL, so affinity is off by default."),
-  loginRateLimit: z.boolean().default(true).describe("Rate-limit the Matomo login path at the edge."),
+  loginRateLimit: z.boolean().default(true).describe("Rate-limit Matomo's login form at the edge: requests with `module=Login` in the query string, per client IP (not on Free). A `module=Login` sent in a POST body is not counted, as no plan's rate limiting rules can read the body without Enterprise Advanced Rate Limiting; Matomo's brute-force detection still limits failed logins per IP."),
 });
 
 const backendSchema = z
@@ -243,6 +245,10 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
   const primary = c.regions?.primary;
   const secondary = c.regions?.secondary;
   const regionsOk = isRegion(primary) && isRegion(secondary);
+  for (const [key, region] of [["primary", primary], ["secondary", secondary]] as const) {
+    const problem = isRegion(region) && AZURE_REGION.test(region.location) ? regionProblem(region.location) : undefined;
+    if (problem) issue(["regions", key, "location"], problem, region.location);
+  }
   if (regionsOk) {
     if (primary.location === secondary.location) {
       issue(["regions", "secondary", "location"], "must differ from regions.primary.location; a second region in the same place does not survive a regional outage", secondary.location);
@@ -262,6 +268,9 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
   const zoneName = str(cf.zoneName);
   if (hostname && zoneName && hostname !== zoneName && !hostname.endsWith(`.${zoneName}`)) {
     issue(["hostname"], `must be inside the Cloudflare zone '${zoneName}' (e.g. analytics.${zoneName}), or set cloudflare.zoneName to the zone that holds it`, hostname);
+  }
+  if (str(cf.accountId) && cf.accountId === cf.zoneId) {
+    issue(["cloudflare", "zoneId"], "equals cloudflare.accountId: the zone ID (Overview page of the zone, API section) differs from the account ID; copy both again from the Cloudflare dashboard", cf.zoneId);
   }
   const planName = str(cf.plan) as CloudflarePlan | undefined;
   const plan = planName ? CLOUDFLARE_PLAN_LIMITS[planName] : undefined;
@@ -295,6 +304,25 @@ function crossFieldChecks(c: Partial<Record<string, any>>, ctx: z.RefinementCtx)
     if (sMin < 2) issue(["frontends", "secondaryMinInstances"], "must be at least 2 so the secondary region can take over without a single point of failure", sMin);
     if (max < Math.max(pMin, sMin)) issue(["frontends", "maxInstances"], `must be >= the minimum instances (${Math.max(pMin, sMin)}); autoscale bounds are inverted`, max);
     if (max > 100) issue(["frontends", "maxInstances"], "must be at most 100 per region (the blueprint's MySQL connection budget assumes it)", max);
+
+    // Every PHP worker of every frontend both regions can run may hold a connection to the one source server,
+    // and Azure refuses a max_connections above the size's maximum.
+    const mysqlSku = str(c.mysql?.skuName) ?? preset.mysqlSkuName;
+    const limits = MYSQL_SKUS[mysqlSku];
+    const surge = c.compute?.maximumSurge === true;
+    if (limits && sku in KNOWN_VM_SKUS && max >= 1 && max <= 100) {
+      const budget = connectionBudget(sku, max, surge);
+      if (budget.required > limits.maxConnections) {
+        const fits = largestFittingMaxInstances(sku, surge, limits.maxConnections);
+        const bigger = Object.entries(MYSQL_SKUS).find(([n, l]) => l.tier === limits.tier && n.endsWith(mysqlSku.replace(/^[A-Z]+_Standard_[A-Z]\d+/, "")) && l.maxConnections >= budget.required)?.[0];
+        issue(
+          ["frontends", "maxInstances"],
+          `needs ${budget.required} MySQL connections (2 regions x ${budget.maxFrontendsDuringRollout} frontends${surge ? " incl. rollout surge" : ""} x ${budget.connectionsPerFrontend} per ${sku} frontend, + archiver and headroom), above the ${limits.maxConnections} that Azure allows on ${mysqlSku} (${MYSQL_MAX_CONNECTIONS_SOURCE}); ` +
+            `lower frontends.maxInstances to ${fits} or less${bigger ? `, or set mysql.skuName to ${bigger}` : ""}, or choose a smaller frontends.vmSku`,
+          max,
+        );
+      }
+    }
   }
   const scaleIn = int(fe.scaleInCpuPercent);
   const scaleOut = int(fe.scaleOutCpuPercent);

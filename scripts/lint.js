@@ -7,7 +7,7 @@ const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const SOURCE_DIRS = ["config", "stacks", "modules", "policies", "verify"];
+const SOURCE_DIRS = ["config", "stacks", "modules", "policies", "verify", "preflight"];
 
 const RULES = [
   {
@@ -17,8 +17,8 @@ const RULES = [
   },
   {
     id: "env-only-in-main",
-    test: (line, file) => /process\.env\b/.test(line) && !file.endsWith("main.ts"),
-    fix: "read the environment only in main.ts and pass plain props down",
+    test: (line, file) => /process\.env\b/.test(line) && !file.endsWith("main.ts") && file !== "preflight/cli.ts",
+    fix: "read the environment only in an entry point (main.ts, preflight/cli.ts) and pass plain props down",
   },
   {
     id: "no-console-in-constructs",

@@ -103,6 +103,7 @@ export class AppStack extends BlueprintStack {
       healthPath: DEFAULT_HEALTH_PATH,
       encryptionAtHost: config.compute.encryptionAtHost,
       maximumSurge: config.compute.maximumSurge,
+      egressDependencies: [this.loadBalancer.frontendEgress],
       tags,
     });
 
@@ -116,6 +117,7 @@ export class AppStack extends BlueprintStack {
         zone: config.mysql.primaryZone,
         subnetId: network.subnets.archiver.id,
         egressPoolId: this.loadBalancer.archiverPool!.id,
+        egressRule: this.loadBalancer.archiverEgress!,
         identityId: core.archiverIdentity.identity.id,
         adminUsername: config.admin.username,
         sshPublicKey: config.admin.sshPublicKey,

@@ -26,7 +26,7 @@ export interface EdgeStackProps extends BlueprintStackProps {
 
 /**
  * Cloudflare in front of both regions: health monitor, one pool per region,
- * the proxied load balancer, zone TLS and Authenticated Origin Pulls, the
+ * the proxied load balancer, zone TLS and (global) Authenticated Origin Pulls, the
  * origin certificate (into Key Vault for the frontends), the origin lock on
  * the frontend NSGs, and cache/rate-limit rules. Deployed after `core` and
  * before the regional app stacks, whose VMs fetch the certificate at boot.
@@ -132,6 +132,7 @@ export class EdgeStack extends BlueprintStack {
       hostname,
       trackerEdgeTtlSeconds: Math.max(TRACKER_JS_EDGE_TTL_SECONDS, EDGE_TTL_FLOOR_SECONDS[cf.plan]),
       loginRateLimit: cf.loginRateLimit ? loginRateLimitFor(cf.plan) : undefined,
+      plan: cf.plan,
     });
   }
 }

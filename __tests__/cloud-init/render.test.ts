@@ -404,11 +404,12 @@ describe("nginx", () => {
     expect(matomoServer.indexOf("location ~ ^/(libs|vendor|plugins|misc|node_modules)")).toBeGreaterThan(staticAt);
   });
 
-  test("Matomo answers only its host names; the catch-all serves the health path and 421", () => {
+  test("Matomo answers only its host names; the catch-all serves the health path to the platform probes and 421", () => {
     expect(site).toContain("server_name analytics.example.com stats.example.com;");
     const catchAll = site.slice(0, site.indexOf("server_name analytics.example.com"));
     expect(catchAll).toContain("listen 443 ssl http2 default_server;");
     expect(catchAll).toContain(`include ${PATHS.nginxHealth};`);
+    expect(catchAll.indexOf("if ($matomo_platform_probe = 0) {\n        return 421;")).toBeLessThan(catchAll.indexOf(`include ${PATHS.nginxHealth};`));
     expect(catchAll).toMatch(/location \/ \{\s+return 421;/);
     expect(catchAll).not.toContain("fastcgi_pass");
   });
@@ -435,8 +436,10 @@ describe("nginx", () => {
     expect(refresh.indexOf("nginx -t")).toBeLessThan(refresh.indexOf("systemctl reload nginx"));
   });
 
-  test("the health path is the only exception to the client certificate, served from its own pool", () => {
-    expect(http).toMatch(/map \$uri \$matomo_is_health \{\s+default 0;\s+"\/healthz" 1;/);
+  test("the Matomo host has no exception to the client certificate; the health path is served from its own pool", () => {
+    expect(http).toMatch(/map \$ssl_client_verify \$matomo_client_denied \{\s+default 1;\s+SUCCESS 0;\s+\}/);
+    expect(http).not.toMatch(/map \$uri|"\/healthz"/);
+    expect(http).toMatch(/geo \$realip_remote_addr \$matomo_platform_probe \{\s+default 0;\s+168\.63\.129\.16 1;\s+127\.0\.0\.1 1;\s+::1 1;\s+\}/);
     expect(healthLocation).toContain("location = /healthz {");
     expect(healthLocation).toContain(`fastcgi_param SCRIPT_FILENAME ${PATHS.healthScript};`);
     expect(healthLocation).toContain(`fastcgi_pass unix:${PATHS.healthSocket};`);
@@ -446,7 +449,6 @@ describe("nginx", () => {
   test("a custom health path and CA propagate", () => {
     const custom = parseCloudConfig(renderFrontendCloudInit({ ...FRONTEND_SETTINGS, healthPath: "/probe", originPullCaPem: "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n" }));
     expect(fileAt(custom, PATHS.nginxHealth).content).toContain("location = /probe {");
-    expect(fileAt(custom, PATHS.nginxHttpConf).content).toContain('"/probe" 1;');
     expect(fileAt(custom, PATHS.originPullCa).content).toBe("-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n");
   });
 

@@ -126,7 +126,7 @@ describe("nginx", () => {
     if (r.code !== 0) throw new Error(describeResult(r));
   });
 
-  nginxTest(`serves only the allowed paths, and only with the Authenticated Origin Pulls certificate except the health path${label}`, async () => {
+  nginxTest(`serves only the allowed paths, only with the Authenticated Origin Pulls certificate; health without it only to the platform probes${label}`, async () => {
     const root = path.join(work, "nginx-run");
     const pki = path.join(root, "pki");
     fs.mkdirSync(pki, { recursive: true });
@@ -168,10 +168,9 @@ describe("nginx", () => {
       const get = (p: string, id?: { cert: Buffer; key: Buffer }) => request(port, p, id);
       const bad = 502; // FastCGI socket absent in the test: the request reached PHP-FPM's location.
 
-      // Health path: no client certificate needed (Azure LB probe, health extension).
-      expect((await get("/healthz")).status).toBe(bad);
-      // Anything else without the certificate: refused before PHP.
-      for (const p of ["/", "/index.php", "/matomo.php", "/matomo.js", "/plugins/Morpheus/images/logo.png"]) expect([p, (await get(p)).status]).toEqual([p, 403]);
+      // On the Matomo host name nothing answers without the certificate, the health path included:
+      // the Cloudflare monitor must fail when visitors would.
+      for (const p of ["/healthz", "/", "/index.php", "/matomo.php", "/matomo.js", "/plugins/Morpheus/images/logo.png"]) expect([p, (await get(p)).status]).toEqual([p, 403]);
       // A certificate from another CA is rejected by TLS client verification.
       expect((await get("/index.php", rogue)).status).toBe(400);
 
@@ -185,9 +184,12 @@ describe("nginx", () => {
       for (const [p] of expected) got.push([p, (await get(p, client)).status]);
       expect(got).toEqual(expected);
 
-      // Other host names (a probe by IP, a foreign zone pointed here): health path only.
+      // Other host names: the health path without a certificate for the platform probes (loopback here,
+      // 168.63.129.16 on Azure), nothing for anyone else (127.0.0.2 stands in for a foreign zone's proxy).
       expect((await request(port, "/healthz", undefined, "10.1.2.3")).status).toBe(bad);
       expect((await request(port, "/index.php", client, "10.1.2.3")).status).toBe(421);
+      expect((await request(port, "/healthz", client, "10.1.2.3", "127.0.0.2")).status).toBe(421);
+      expect((await request(port, "/healthz", undefined, "evil.example.net", "127.0.0.2")).status).toBe(421);
       expect((await request(port, "/index.php", client, "evil.example.net")).status).toBe(421);
 
       const res = await get("/matomo.js", client);
@@ -212,11 +214,11 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nginx did not listen on ${port}`);
 }
 
-function request(port: number, urlPath: string, id?: { cert: Buffer; key: Buffer }, host = FRONTEND_SETTINGS.publicHostname): Promise<{ status: number; headers: Record<string, unknown> }> {
+function request(port: number, urlPath: string, id?: { cert: Buffer; key: Buffer }, host = FRONTEND_SETTINGS.publicHostname, localAddress = "127.0.0.1"): Promise<{ status: number; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = https.request({
       host: "127.0.0.1", port, path: urlPath, method: "GET", servername: /^[0-9.]+$/.test(host) ? "" : host,
-      headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 5000, ...id,
+      headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 5000, localAddress, ...id,
     }, (res) => {
       res.resume();
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));

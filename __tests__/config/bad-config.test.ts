@@ -1,6 +1,7 @@
 import { ConfigError, ENVIRONMENTS, loadEnvironment, parseConfig } from "../../config";
+import { exampleInput } from "../helpers";
 
-const base = () => JSON.parse(JSON.stringify(ENVIRONMENTS.example));
+const base = () => exampleInput();
 
 function problemsOf(patch: (c: any) => void) {
   const input = base();
@@ -18,6 +19,7 @@ function problemsOf(patch: (c: any) => void) {
 const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["malformed Matomo version", (c) => (c.matomo.version = "v5.10"), "matomo.version", /release like '5\.10\.0'/],
   ["pre-release Matomo version", (c) => (c.matomo.version = "5.11.0-b1"), "matomo.version", /no pre-release/],
+  ["Matomo older than the headless install supports", (c) => (c.matomo.version = "5.0.3"), "matomo.version", /5\.1\.2 or later: the headless install calls DbHelper::getDefaultCollationForCharset\(\)/],
   ["overlapping address spaces", (c) => (c.regions.secondary.addressSpace = "10.20.8.0/21"), "regions.secondary.addressSpace", /overlaps regions\.primary\.addressSpace/],
   ["address space too small", (c) => (c.regions.primary.addressSpace = "10.20.0.0/24"), "regions.primary.addressSpace", /between \/16 and \/22/],
   ["host bits in CIDR", (c) => (c.regions.primary.addressSpace = "10.20.0.5/20"), "regions.primary.addressSpace", /CIDR/],
@@ -34,6 +36,13 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["unknown VM SKU", (c) => (c.frontends.vmSku = "Standard_B1s"), "frontends.vmSku", /not in the blueprint's VM table/],
   ["MySQL zones outside the region's zones", (c) => { c.regions.primary.zones = ["1", "2"]; c.mysql = { standbyZone: "3" }; }, "mysql.standbyZone", /must both be in regions\.primary\.zones/],
   ["Burstable MySQL SKU", (c) => (c.mysql = { skuName: "B_Standard_B1ms" }), "mysql.skuName", /not available on Burstable/],
+  ["MySQL size not in Azure's max_connections table", (c) => (c.mysql = { skuName: "MO_Standard_E96ds_v5" }), "mysql.skuName", /config\/capacity\.ts/],
+  ["frontends need more connections than the MySQL size allows", (c) => (c.frontends.maxInstances = 19), "frontends.maxInstances", /above the 1365 that Azure allows on GP_Standard_D2ds_v4 .*concepts-server-parameters.*lower frontends\.maxInstances to 18 or less, or set mysql\.skuName to GP_Standard_D4ds_v4/],
+  ["rollout surge pushes connections over the limit", (c) => { c.frontends.maxInstances = 16; c.compute = { maximumSurge: true }; }, "frontends.maxInstances", /incl\. rollout surge.*lower frontends\.maxInstances to 15 or less/],
+  ["region without availability zones", (c) => (c.regions.secondary.location = "northcentralus"), "regions.secondary.location", /without availability zones.*e\.g\. 'centralus'/],
+  ["misspelt region", (c) => (c.regions.primary.location = "westeurop"), "regions.primary.location", /did you mean 'westeurope'\?/],
+  ["Cloudflare zone ID equals the account ID", (c) => (c.cloudflare.zoneId = c.cloudflare.accountId), "cloudflare.zoneId", /equals cloudflare\.accountId/],
+  ["remote state without a Key Vault path for the runner", (c) => (c.backend = { type: "azurerm", resourceGroupName: "rg", storageAccountName: "tfstate1", containerName: "tfstate" }), "keyVault.allowedCidrs", /ForbiddenByFirewall.*runnerSubnetIds/],
   ["standby in primary zone", (c) => (c.mysql = { primaryZone: "2", standbyZone: "2" }), "mysql.standbyZone", /must differ from primaryZone/],
   ["backup retention below the policy", (c) => (c.mysql = { backupRetentionDays: 14 }), "mysql.backupRetentionDays", /at least 30 days \(policy BP-MYSQL-1\)/],
   ["geo-redundant backup off", (c) => (c.mysql = { geoRedundantBackup: false }), "mysql.geoRedundantBackup", /must be true/],
@@ -120,7 +129,7 @@ describe("the shipped environments are valid", () => {
   });
 
   test("defaults are applied", () => {
-    const c = loadEnvironment("example");
+    const c = parseConfig("fixture", base());
     expect(c.mysql).toMatchObject({ version: "8.0.21", primaryZone: "1", standbyZone: "2", readReplica: true, promoteReplica: false, sqlGenerateInvisiblePrimaryKey: "OFF" });
     expect(c.cloudflare.sessionAffinity).toBe("none");
     expect(c.compute.encryptionAtHost).toBe(true);
@@ -130,4 +139,18 @@ describe("the shipped environments are valid", () => {
 
 test("Matomo 4 is refused: the provisioning supports Matomo 5 only", () => {
   expect(() => parseConfig("old", { ...base(), matomo: { ...base().matomo, version: "4.16.1" } })).toThrow(/matomo\.version: must be a Matomo 5 release/);
+});
+
+describe("one environment value per environment file", () => {
+  test("two files with the same environment value are rejected, naming the other file", () => {
+    const twin = { ...base(), environment: "ex" };
+    expect(() => loadEnvironment("example", { example: base(), copy: twin })).toThrow(/environment: is also used by config\/environments\/copy\.ts.*share Terraform state keys/);
+  });
+  test("distinct values load", () => {
+    expect(loadEnvironment("example", { example: base(), copy: { ...base(), environment: "copy" } }).environment).toBe("ex");
+  });
+  test("the shipped environments use distinct values", () => {
+    const values = Object.values(ENVIRONMENTS).map((e) => e.environment);
+    expect(new Set(values).size).toBe(values.length);
+  });
 });

@@ -15,6 +15,7 @@ const RUNBOOKS = [
   "add-matomo-plugin.md",
   "scale.md",
   "recover-archiver.md",
+  "change-matomo-settings.md",
 ];
 const SECTIONS = [/^## When to use$/m, /^## Before$/m, /^## Steps\b/m, /^## After$/m, /^## Rollback$/m];
 

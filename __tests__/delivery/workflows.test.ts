@@ -18,6 +18,11 @@ const byFile = (file: string): Workflow => {
   return w;
 };
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+
+/** End of life of each Node.js LTS line (https://github.com/nodejs/Release#release-schedule). */
+const NODE_LTS_END_OF_LIFE: Readonly<Record<number, string>> = { 20: "2026-04-30", 22: "2027-04-30", 24: "2028-04-30" };
+/** The Node.js line the workflows run. */
+const SUPPORTED_NODE_LTS = 24;
 const allSteps = workflows.flatMap(stepsOf);
 const runSteps = allSteps.filter((s) => typeof s.step.run === "string");
 const usesSteps = allSteps.filter((s) => typeof s.step.uses === "string");
@@ -137,10 +142,20 @@ test("local reusable workflows exist, are workflow_call, and get the inputs, sec
   expect(problems).toEqual([]);
 });
 
-test("Node 20 with the npm cache, and exact tool pins (Terraform, Checkov)", () => {
+test("the workflows' Node.js is a supported LTS line, inside package.json engines", () => {
+  const eol = NODE_LTS_END_OF_LIFE[SUPPORTED_NODE_LTS];
+  expect(eol).toBeDefined();
+  // Fails once the line reaches end of life: move the workflows to the next LTS (and extend the table).
+  expect({ node: SUPPORTED_NODE_LTS, pastEndOfLife: new Date(`${eol}T23:59:59Z`).getTime() < Date.now() }).toEqual({ node: SUPPORTED_NODE_LTS, pastEndOfLife: false });
+  const [, lo, hi] = /^>=(\d+)(?:\.\d+)* <(\d+)$/.exec(pkg.engines.node) ?? [];
+  expect(Number(lo)).toBeLessThanOrEqual(SUPPORTED_NODE_LTS);
+  expect(Number(hi)).toBeGreaterThan(SUPPORTED_NODE_LTS);
+});
+
+test("Node LTS with the npm cache, and exact tool pins (Terraform, Checkov)", () => {
   const nodes = usesSteps.filter((s) => String(s.step.uses).startsWith("actions/setup-node@"));
   expect(nodes.length).toBeGreaterThan(0);
-  for (const s of nodes) expect([String(s.step.with?.["node-version"]), s.step.with?.cache]).toEqual(["20", "npm"]);
+  for (const s of nodes) expect([String(s.step.with?.["node-version"]), s.step.with?.cache]).toEqual([String(SUPPORTED_NODE_LTS), "npm"]);
   const tf = new Set(workflows.map((w) => w.doc.env?.TERRAFORM_VERSION).filter(Boolean));
   expect(tf.size).toBe(1);
   expect([...tf][0]).toMatch(/^\d+\.\d+\.\d+$/);

@@ -1,14 +1,17 @@
 import "cdktf/lib/testing/adapters/jest";
 import { LoadBalancerMonitor } from "@cdktf/provider-cloudflare/lib/load-balancer-monitor";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
-import { AuthenticatedOriginPullsSettings } from "@cdktf/provider-cloudflare/lib/authenticated-origin-pulls-settings";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { exampleConfig } from "../helpers";
 import { SECRET_NAMES } from "../../modules/common/secret-names";
 import { loadProjectSchemas, validateTerraformJson, formatIssues } from "../../verify/schema/validator";
 import { CLOUDFLARE_RULES } from "../../policies/rules/cloudflare";
-import { all, at, EdgeSynth, inCore, refOf, synthEdge } from "./synth-edge";
+import { all, at, driftProblems, EdgeSynth, inCore, refOf, synthEdge } from "./synth-edge";
+import { DRIFTING_ATTRIBUTES } from "../../modules/edge/provider-drift";
+import { checkRateLimitExpression, expressionFields } from "../../modules/edge/plan-profile";
+import { loginRequestExpression } from "../../modules/edge/edge-rules";
+import { configFields } from "../../config/reference";
 
 const CF_RANGES = "${data.cloudflare_ip_ranges.CloudflareIpRanges.ipv4_cidrs}";
 const HOST = "analytics.example.com";
@@ -60,6 +63,7 @@ describe("monitor", () => {
       path: "/healthz",
       header: { Host: [HOST] },
       expected_codes: "200",
+      expected_body: "ok",
       allow_insecure: false,
       follow_redirects: false,
       probe_zone: "example.com",
@@ -93,9 +97,45 @@ describe("load balancer", () => {
   });
 });
 
+describe("provider 5.x drift (terraform-provider-cloudflare#7339)", () => {
+  test("the drift list names only optional+computed attributes of the 5.14 schema", () => {
+    for (const [type, attrs] of Object.entries(DRIFTING_ATTRIBUTES)) {
+      expect(driftProblems(type as keyof typeof DRIFTING_ATTRIBUTES, { lifecycle: { ignore_changes: [...attrs] } }, [])).toEqual([]);
+    }
+  });
+
+  test("the load balancer ignores exactly the drifting attributes it leaves to Cloudflare", () => {
+    const [lb] = all(s.edge, "cloudflare_load_balancer");
+    expect(driftProblems("cloudflare_load_balancer", lb, DRIFTING_ATTRIBUTES.cloudflare_load_balancer)).toEqual([]);
+    expect(lb.lifecycle.ignore_changes).toEqual([
+      "session_affinity_ttl", "ttl", "country_pools", "networks", "pop_pools", "region_pools",
+      "location_strategy", "random_steering", "session_affinity_attributes", "rules",
+    ]);
+  });
+
+  test.each(["primary", "secondary"] as const)("%s pool ignores load shedding, notification filter and origin steering", (key) => {
+    expect(driftProblems("cloudflare_load_balancer_pool", pool(key), DRIFTING_ATTRIBUTES.cloudflare_load_balancer_pool)).toEqual([]);
+    expect(pool(key).lifecycle.ignore_changes).toEqual(["load_shedding", "notification_filter", "origin_steering"]);
+  });
+
+  test("the check catches the drift it is for", () => {
+    const [lb] = all(s.edge, "cloudflare_load_balancer");
+    expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: undefined }, ["country_pools"])).toEqual(["country_pools: drifts, not set and not ignored"]);
+    expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: { ignore_changes: ["adaptive_routing", "zone_name"] } }, [])).toEqual([
+      "adaptive_routing: set by the blueprint but ignored (changes would never apply)",
+      "zone_name: not optional+computed, ignore_changes has no effect",
+    ]);
+    expect(driftProblems("cloudflare_load_balancer", { session_affinity_attributes: { samesite: "Lax" } }, ["session_affinity_attributes"])).toContain(
+      "session_affinity_attributes.drain_duration: computed field left unset",
+    );
+  });
+});
+
 describe("zone TLS", () => {
   test.each([
+    ["ssl_automatic_mode", "custom"],
     ["ssl", "strict"],
+    ["tls_client_auth", "on"],
     ["min_tls_version", "1.2"],
     ["tls_1_3", "on"],
     ["always_use_https", "on"],
@@ -104,8 +144,15 @@ describe("zone TLS", () => {
     expect(edgeText()).toHaveResourceWithProperties(ZoneSetting, { zone_id: "fedcba9876543210fedcba9876543210", setting_id: settingId, value });
   });
 
-  test("Authenticated Origin Pulls is on for the zone", () => {
-    expect(edgeText()).toHaveResourceWithProperties(AuthenticatedOriginPullsSettings, { zone_id: "fedcba9876543210fedcba9876543210", enabled: true });
+  test("Authenticated Origin Pulls is global (tls_client_auth), the shared certificate nginx trusts; no zone-level AOP", () => {
+    expect(all(s.edge, "cloudflare_zone_setting").filter((z) => z.setting_id === "tls_client_auth")).toEqual([expect.objectContaining({ value: "on" })]);
+    expect(s.edge.resource.cloudflare_authenticated_origin_pulls_settings).toBeUndefined();
+  });
+
+  test("Full (strict) is written only after automatic SSL/TLS mode is off", () => {
+    const ssl = all(s.edge, "cloudflare_zone_setting").find((z) => z.setting_id === "ssl");
+    const auto = refOf(s.edge, "cloudflare_zone_setting", "ZoneTls/SslAutomaticMode", "id").replace(/^\$\{(.*)\.id\}$/, "$1");
+    expect(ssl.depends_on).toEqual([auto]);
   });
 });
 
@@ -229,9 +276,42 @@ describe("rules", () => {
     const [rl] = phase("http_ratelimit");
     expect(rl.rules).toHaveLength(1);
     expect(rl.rules[0].expression).toBe(`(http.host eq "${HOST}" and http.request.uri.query contains "module=Login")`);
+    // What it protects, said where operators read it: the query string, not a POST body.
+    expect(expressionFields(rl.rules[0].expression)).toEqual(["http.host", "http.request.uri.query"]);
+    expect(rl.rules[0].description).toContain("not module=Login in a POST body");
     expect(rl.rules[0].ratelimit).toEqual({ characteristics: ["cf.colo.id", "ip.src"], period: 60, requests_per_period: 10, mitigation_timeout: 600 });
     expect(rl.rules[0].ratelimit.period).toBeLessThanOrEqual(60);
     expect(rl.rules[0].ratelimit.mitigation_timeout).toBeLessThanOrEqual(3600);
+  });
+});
+
+describe("login rate limit: fields the plan offers (Cloudflare rate limiting features by plan)", () => {
+  const bodyMatch = `(http.host eq "${HOST}" and any(http.request.body.form["module"][*] == "Login"))`;
+
+  test("the query-string rule fits every plan that gets one", () => {
+    for (const plan of ["pro", "business", "enterprise"] as const) {
+      expect(() => checkRateLimitExpression(plan, "matomo_login", loginRequestExpression(HOST))).not.toThrow();
+    }
+  });
+
+  test.each(["free", "pro", "business", "enterprise"] as const)("a POST-body match is rejected on %s, naming the field, the plan and the source", (plan) => {
+    expect(() => checkRateLimitExpression(plan, "matomo_login", bodyMatch)).toThrow(
+      new RegExp(`'http\\.request\\.body\\.form'.*'${plan}' Cloudflare plan.*Advanced Rate Limiting.*https://developers\\.cloudflare\\.com/learning-paths/application-security/rate-limiting/features/`),
+    );
+  });
+
+  test("per-plan fields: method from Business, host from Pro; string literals are not fields", () => {
+    const byMethod = `(http.request.method eq "POST" and http.request.uri.path eq "/index.php")`;
+    expect(() => checkRateLimitExpression("pro", "r", byMethod)).toThrow(/'http\.request\.method'.*'pro'/);
+    expect(() => checkRateLimitExpression("business", "r", byMethod)).not.toThrow();
+    expect(() => checkRateLimitExpression("free", "r", loginRequestExpression(HOST))).toThrow(/'http\.host', 'http\.request\.uri\.query'.*'free'/);
+    expect(expressionFields(`http.host eq "ip.src.example" and http.request.uri.path eq "/cf.x"`)).toEqual(["http.host", "http.request.uri.path"]);
+  });
+
+  test("the config field says what the rule covers and what it does not", () => {
+    const field = configFields().find((f) => f.field === "cloudflare.loginRateLimit")!;
+    expect(field.description).toMatch(/`module=Login` in the query string/);
+    expect(field.description).toMatch(/POST body is not counted/);
   });
 });
 

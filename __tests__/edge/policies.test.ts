@@ -3,6 +3,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
+import { AuthenticatedOriginPullsSettings } from "@cdktf/provider-cloudflare/lib/authenticated-origin-pulls-settings";
 import { CLOUDFLARE_RULE_EXAMPLES, CLOUDFLARE_RULES } from "../../policies/rules/cloudflare";
 import { ALL_RULES } from "../../policies/rules";
 import { ResourceView } from "../../policies/rule";
@@ -40,8 +41,25 @@ describe("edge cases", () => {
     const other = view("cloudflare_zone_setting", { setting_id: "always_use_https", value: "on" });
     expect(rule("BP-CF-1").evaluate(other)).toBe("NOT_APPLICABLE");
     expect(rule("BP-CF-2").evaluate(other)).toBe("NOT_APPLICABLE");
+    expect(rule("BP-CF-3").evaluate(other)).toBe("NOT_APPLICABLE");
+    expect(rule("BP-CF-8").evaluate(other)).toBe("NOT_APPLICABLE");
     expect(rule("BP-CF-2").evaluate(view("cloudflare_zone_setting", { setting_id: "min_tls_version", value: "1.3" }))).toBe("COMPLIANT");
     expect(rule("BP-CF-2").evaluate(view("cloudflare_zone_setting", { setting_id: "min_tls_version", value: "1.1" }))).toBe("NON_COMPLIANT");
+  });
+
+  test("BP-CF-3: global AOP off, or zone-level AOP on, fails; the message names both set-ups", () => {
+    const r = rule("BP-CF-3");
+    expect(r.evaluate(view("cloudflare_zone_setting", { setting_id: "tls_client_auth", value: "off" }))).toBe("NON_COMPLIANT");
+    expect(r.evaluate(view("cloudflare_authenticated_origin_pulls_settings", { enabled: false }))).toBe("COMPLIANT");
+    expect(r.evaluate(view("cloudflare_zone_setting", { setting_id: "ssl", value: "strict" }))).toBe("NOT_APPLICABLE");
+    expect(r.explanation).toContain("https://developers.cloudflare.com/ssl/origin-configuration/authenticated-origin-pull/set-up/global/");
+    expect(r.explanation).toContain("https://developers.cloudflare.com/ssl/origin-configuration/authenticated-origin-pull/set-up/zone-level/");
+  });
+
+  test("BP-CF-8: only `custom` pins the encryption mode; the message cites Cloudflare's automatic mode", () => {
+    const r = rule("BP-CF-8");
+    expect(r.evaluate(view("cloudflare_zone_setting", { setting_id: "ssl", value: "strict" }))).toBe("NOT_APPLICABLE");
+    expect(r.explanation).toContain("https://developers.cloudflare.com/ssl/origin-configuration/ssl-modes/#automatic-ssltls-default");
   });
 
   test("BP-CF-4: DNS-only or without fallback fails", () => {
@@ -56,6 +74,9 @@ describe("edge cases", () => {
     const [good] = CLOUDFLARE_RULE_EXAMPLES["BP-CF-5"];
     expect(rule("BP-CF-5").evaluate(view(good.type, { ...good.attributes, type: "http" }))).toBe("NON_COMPLIANT");
     expect(rule("BP-CF-5").evaluate(view(good.type, { ...good.attributes, expected_codes: "2xx" }))).toBe("NON_COMPLIANT");
+    // Without "Simulate Zone" the probes carry no AOP certificate and the origins answer 403.
+    expect(rule("BP-CF-5").evaluate(view(good.type, { ...good.attributes, probe_zone: undefined }))).toBe("NON_COMPLIANT");
+    expect(rule("BP-CF-5").explanation).toContain("https://developers.cloudflare.com/load-balancing/monitors/create-monitor/");
   });
 
   test("BP-CF-6: minimum_origins 0 or no origins fails", () => {
@@ -105,6 +126,13 @@ describe("in a synthesized scope", () => {
       });
     });
     expect(findings.filter((f) => f.result === "NON_COMPLIANT").map((f) => f.ruleId).sort()).toEqual(["BP-CF-1", "BP-CF-7"]);
+  });
+
+  test("zone-level AOP, the setting the stack used to switch on, fails synthesis-time checks", () => {
+    const findings = tiny((stack) => {
+      new AuthenticatedOriginPullsSettings(stack, "aop", { zoneId: "z", enabled: true });
+    });
+    expect(findings).toEqual([expect.objectContaining({ ruleId: "BP-CF-3", result: "NON_COMPLIANT" })]);
   });
 
   test("a reasoned suppression (e.g. Azure Bastion's required 443 from the Internet) is honoured and reported", () => {

@@ -65,3 +65,39 @@ export function inCore(synth: { core: TfJson }, expr: string): string {
   if (!out) throw new Error(`core has no output ${m[1]}`);
   return out.value;
 }
+
+type AttrSchema = { optional?: boolean; computed?: boolean; nested_type?: { nesting_mode: string; attributes: Record<string, AttrSchema> } };
+const cloudflareSchema = JSON.parse(fs.readFileSync(path.join(__dirname, "../../schemas/cloudflare-5.14.0.subset.json"), "utf8"));
+
+/** Top-level attributes of a Cloudflare resource type in the checked-in 5.14 schema subset. */
+export function cloudflareAttributes(type: string): Record<string, AttrSchema> {
+  const provider = cloudflareSchema.provider_schemas["registry.terraform.io/cloudflare/cloudflare"];
+  return provider.resource_schemas[type].block.attributes;
+}
+
+/**
+ * What keeps a no-change plan of a synthesized load balancer or pool from
+ * being empty under provider 5.x drift, as readable problems: a drifting
+ * attribute left to Cloudflare but not ignored, an ignored attribute the
+ * blueprint sets (frozen), an ignore entry Terraform cannot honour
+ * (computed-only), and a set nested object with a computed field left unset.
+ */
+export function driftProblems(type: "cloudflare_load_balancer" | "cloudflare_load_balancer_pool", body: Record<string, any>, drifting: readonly string[]): string[] {
+  const schema = cloudflareAttributes(type);
+  const ignored: string[] = body.lifecycle?.ignore_changes ?? [];
+  const problems: string[] = [];
+  for (const attr of drifting) {
+    if (body[attr] === undefined && !ignored.includes(attr)) problems.push(`${attr}: drifts, not set and not ignored`);
+    const nested = schema[attr]?.nested_type;
+    if (body[attr] !== undefined && nested?.nesting_mode === "single") {
+      for (const [sub, s] of Object.entries(nested.attributes)) {
+        if (s.computed && body[attr][sub] === undefined) problems.push(`${attr}.${sub}: computed field left unset`);
+      }
+    }
+  }
+  for (const attr of ignored) {
+    if (body[attr] !== undefined) problems.push(`${attr}: set by the blueprint but ignored (changes would never apply)`);
+    if (!schema[attr]?.optional || !schema[attr]?.computed) problems.push(`${attr}: not optional+computed, ignore_changes has no effect`);
+  }
+  return problems;
+}

@@ -1,5 +1,6 @@
 import { exampleConfig } from "../helpers";
-import { all, at, EdgeSynth, refOf, synthEdge } from "./synth-edge";
+import { all, at, driftProblems, EdgeSynth, refOf, synthEdge } from "./synth-edge";
+import { DRIFTING_ATTRIBUTES } from "../../modules/edge/provider-drift";
 import { detectionSeconds, monitorTimingFor } from "../../modules/edge/plan-profile";
 import { PROVIDER_STEERING } from "../../modules/edge/global-load-balancer";
 
@@ -67,7 +68,9 @@ describe("steering follows the config", () => {
   test("session affinity: none unless the config asks for a cookie", () => {
     expect(lb("free").session_affinity).toBe("none");
     expect(lb("enterpriseGeoCookie").session_affinity).toBe("cookie");
-    expect(lb("enterpriseGeoCookie").session_affinity_attributes).toEqual({ samesite: "Lax", secure: "Always", zero_downtime_failover: "temporary" });
+    expect(lb("enterpriseGeoCookie").session_affinity_attributes).toEqual({
+      samesite: "Lax", secure: "Always", zero_downtime_failover: "temporary", drain_duration: 0, require_all_headers: false,
+    });
   });
 });
 
@@ -128,5 +131,21 @@ describe("rate limit and cache per plan", () => {
     for (const name of Object.keys(patches) as Variant[]) {
       expect(v(name).checks.findings.filter((f) => f.result === "NON_COMPLIANT")).toEqual([]);
     }
+  });
+});
+
+describe("provider 5.x drift: a no-change plan stays empty in every variant", () => {
+  test.each(Object.keys(patches) as Variant[])("%s", (name) => {
+    const problems = [
+      ...driftProblems("cloudflare_load_balancer", lb(name), DRIFTING_ATTRIBUTES.cloudflare_load_balancer),
+      ...all(v(name).edge, "cloudflare_load_balancer_pool").flatMap((p) => driftProblems("cloudflare_load_balancer_pool", p, DRIFTING_ATTRIBUTES.cloudflare_load_balancer_pool)),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  test("steering blocks the config sets stay managed", () => {
+    expect(lb("proRandomNoLimit").lifecycle.ignore_changes).not.toContain("random_steering");
+    expect(lb("enterpriseGeoCookie").lifecycle.ignore_changes).not.toEqual(expect.arrayContaining(["region_pools"]));
+    expect(lb("enterpriseGeoCookie").lifecycle.ignore_changes).not.toContain("session_affinity_attributes");
   });
 });

@@ -1,7 +1,7 @@
 import { App, TerraformStack, Testing, Aspects } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
-import { BlueprintChecks } from "../../policies/pack";
+import { BlueprintChecks, POLICY_REPORT_FILE, policyReport, policyReportLines } from "../../policies/pack";
 import { suppressRule } from "../../policies/suppressions";
 import * as fs from "fs";
 import * as os from "os";
@@ -74,4 +74,30 @@ test("the pack runs on every stack of the blueprint", () => {
   expect([...stacksSeen].sort()).toEqual(["app-neu", "app-weu", "core", "data", "edge"]);
   expect(checks.findings.filter((f) => f.ruleId === "BP-STATE-1" && f.result === "COMPLIANT").length).toBeGreaterThanOrEqual(7);
   expect(checks.findings.filter((f) => f.result === "NON_COMPLIANT")).toEqual([]);
+});
+
+describe("the policy report", () => {
+  test("is written to cdktf.out with every finding; waivers and warnings are printed with their reasons", () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bp-report-")), "cdktf.out");
+    const lines: string[] = [];
+    const config = exampleConfig((c) => (c.compute = { encryptionAtHost: false }));
+    synthesizeEnvironment(config, outdir, buildBlueprint, { log: (l) => lines.push(l) });
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, POLICY_REPORT_FILE), "utf8"));
+    expect(report.environment).toBe("ex");
+    expect(report.rules.map((r: { id: string }) => r.id)).toContain("BP-VM-2");
+    const waived = report.findings.filter((f: { result: string }) => f.result === "SUPPRESSED");
+    expect(waived.length).toBeGreaterThan(0);
+    expect(waived.every((f: { ruleId: string; reason: string }) => f.ruleId === "BP-VM-2" && /EncryptionAtHost/.test(f.reason))).toBe(true);
+    expect(report.summary.SUPPRESSED).toBe(waived.length);
+    expect(lines.filter((l) => l.startsWith("policy: SUPPRESSED BP-VM-2 on app-"))).toHaveLength(waived.length);
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^policy: \\d+ compliant, ${waived.length} suppressed, 0 non-compliant`));
+    // The CLI prints annotations, so each waiver is also an info annotation in the manifest.
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    const infos = Object.values<{ annotations: Array<{ level: string; message: string }> }>(manifest.stacks).flatMap((s) => s.annotations).filter((a) => a.level === "@cdktf/info");
+    expect(infos.filter((a) => /^\[BP-VM-2\] suppressed: /.test(a.message))).toHaveLength(waived.length);
+  });
+  test("a warning-level finding is printed as a warning", () => {
+    const lines = policyReportLines(policyReport("x", [{ ruleId: "BP-X-1", level: "warning", path: "s/r", result: "NON_COMPLIANT" }], []));
+    expect(lines).toEqual(["policy: WARNING BP-X-1 on s/r", "policy: 0 compliant, 0 suppressed, 1 non-compliant over 0 rules (policy-report.json)"]);
+  });
 });

@@ -19,7 +19,8 @@ const storage = {
 const nsgRule = { direction: "Inbound", access: "Allow", source_address_prefix: "VirtualNetwork", destination_port_range: "22" };
 const vmss = {
   disable_password_authentication: true, admin_ssh_key: [{ username: "u", public_key: "ssh-ed25519 AAAA" }], encryption_at_host_enabled: true,
-  zones: ["1", "2", "3"], zone_balance: true, upgrade_mode: "Rolling", automatic_instance_repair: { enabled: true },
+  zones: ["1", "2", "3"], zone_balance: false, upgrade_mode: "Rolling",
+  depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_FrontendEgress_1A2B"], automatic_instance_repair: { enabled: true },
   extension: [{ type: "ApplicationHealthLinux" }],
   network_interface: [{ ip_configuration: [{ subnet_id: "${azurerm_subnet.web.id}" }] }],
   custom_data: '${base64encode("#cloud-config\\nruncmd: [fetch-secrets]")}',
@@ -66,6 +67,23 @@ const cases: Record<string, [ResourceView, ResourceView]> = {
     view("azurerm_linux_virtual_machine_scale_set", { ...vmss, custom_data: '${base64encode("password: ${random_password.MysqlAdminPassword.result}")}' }),
   ],
   "BP-VMSS-1": [view("azurerm_linux_virtual_machine_scale_set", vmss), view("azurerm_linux_virtual_machine_scale_set", { ...vmss, zones: ["1"] })],
+  "BP-VMSS-2": [view("azurerm_linux_virtual_machine_scale_set", vmss), view("azurerm_linux_virtual_machine_scale_set", { ...vmss, zone_balance: true })],
+  "BP-VM-5": [
+    view("azurerm_linux_virtual_machine", {
+      ...vmss,
+      depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_ArchiverEgress_1", "azurerm_network_interface_backend_address_pool_association.Archiver_EgressPool_2"],
+    }),
+    // The VM's NIC joins the pool separately: the outbound rule alone does not give it egress.
+    view("azurerm_linux_virtual_machine", { ...vmss, depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_ArchiverEgress_1"] }),
+  ],
+  "BP-MYSQL-5": [
+    view("azurerm_mysql_flexible_server", { create_mode: "Replica", depends_on: ["azurerm_mysql_flexible_server_configuration.Db_Parameter-tls_version", "azurerm_mysql_flexible_database.Db_Database"] }),
+    view("azurerm_mysql_flexible_server", { create_mode: "Replica", depends_on: ["azurerm_mysql_flexible_database.Db_Database"] }),
+  ],
+  "BP-DIAG-1": [
+    view("azurerm_monitor_diagnostic_setting", { target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default", enabled_log: [{ category_group: "allLogs" }], enabled_metric: [{ category: "Capacity" }, { category: "Transaction" }] }),
+    view("azurerm_monitor_diagnostic_setting", { target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default", enabled_metric: [{ category: "AllMetrics" }] }),
+  ],
 };
 
 describe.each(ALL_RULES.map((r) => [r.id, r] as const))("%s", (id, rule) => {
@@ -113,4 +131,20 @@ test("rules that do not apply say so", () => {
   expect(ALL_RULES.find((r) => r.id === "BP-MYSQL-2")!.evaluate(replica)).toBe("NOT_APPLICABLE");
   const other = view("azurerm_mysql_flexible_server_configuration", { name: "max_connections", value: "500" });
   expect(ALL_RULES.find((r) => r.id === "BP-MYSQL-4")!.evaluate(other)).toBe("NOT_APPLICABLE");
+});
+
+describe("platform rules beyond the compliant/non-compliant pair", () => {
+  const rule = (id: string) => ALL_RULES.find((r) => r.id === id)!;
+  test("BP-DIAG-1: AllMetrics is fine on targets that support it, logs are refused on a storage account itself", () => {
+    const diag = (target: string, extra: Record<string, unknown>) => rule("BP-DIAG-1").evaluate(view("azurerm_monitor_diagnostic_setting", { target_resource_id: target, ...extra }));
+    expect(diag("${azurerm_mysql_flexible_server.Db_Server_1.id}", { enabled_metric: [{ category: "AllMetrics" }] })).toBe("COMPLIANT");
+    expect(diag("${azurerm_storage_account.Files_Account_1.id}", { enabled_log: [{ category_group: "allLogs" }], enabled_metric: [{ category: "Transaction" }] })).toBe("NON_COMPLIANT");
+    expect(diag("${azurerm_storage_account.Files_Account_1.id}", { enabled_metric: [{ category: "Transaction" }] })).toBe("COMPLIANT");
+  });
+  test("BP-VM-5: a scale set needs only its outbound rule (pool membership is in its own NIC config)", () => {
+    expect(rule("BP-VM-5").evaluate(view("azurerm_linux_virtual_machine_scale_set", { depends_on: [] }))).toBe("NON_COMPLIANT");
+  });
+  test("BP-MYSQL-5 ignores the source server", () => {
+    expect(rule("BP-MYSQL-5").evaluate(view("azurerm_mysql_flexible_server", { create_mode: undefined }))).toBe("NOT_APPLICABLE");
+  });
 });

@@ -24,6 +24,11 @@ test("main.ts may read the environment", () => {
   expect(lintSources({ "main.ts": "const e = process.env.MATOMO_ENV;" })).toEqual([]);
 });
 
+test("the preflight entry point may read the environment, its checks may not", () => {
+  expect(lintSources({ "preflight/cli.ts": "main(argv, process.env, io);" })).toEqual([]);
+  expect(lintSources({ "preflight/checks/x.ts": "const t = process.env.CLOUDFLARE_API_TOKEN;" }).map((p: any) => p.rule)).toEqual(["env-only-in-main"]);
+});
+
 test("dependency ranges are refused, exact pins pass", () => {
   expect(lintPackageJson({ dependencies: { cdktf: "^0.21.0" } })).toEqual([expect.objectContaining({ rule: "exact-pins" })]);
   expect(lintPackageJson({ dependencies: { cdktf: "0.21.0" }, devDependencies: { jest: "30.5.2" } })).toEqual([]);

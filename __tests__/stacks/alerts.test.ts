@@ -19,7 +19,7 @@ test("MySQL: CPU, storage, connections, HA state on the primary; lag on the repl
   const pick = (n: string) => a[`ctso-matomo-ex-${n}`].criteria[0];
   expect(pick("mysql-cpu")).toMatchObject({ metric_name: "cpu_percent", operator: "GreaterThan", threshold: 75 });
   expect(pick("mysql-storage")).toMatchObject({ metric_name: "storage_percent", threshold: 85 });
-  expect(pick("mysql-connections")).toMatchObject({ metric_name: "active_connections", threshold: Math.floor(0.8 * (2 * 8 * 73 + 60)) });
+  expect(pick("mysql-connections")).toMatchObject({ metric_name: "active_connections", threshold: Math.floor(0.8 * (2 * 6 * 36 + 60)) });
   expect(pick("mysql-ha-io")).toMatchObject({ metric_name: "HA_IO_status", operator: "LessThan", threshold: 1 });
   expect(pick("mysql-ha-sql")).toMatchObject({ metric_name: "HA_SQL_status", operator: "LessThan", threshold: 1 });
   expect(pick("mysql-replica-lag")).toMatchObject({ metric_name: "replication_lag", threshold: 300 });

@@ -46,7 +46,7 @@ describe("frontend scale set", () => {
   test.each([["app-weu", 3], ["app-neu", 3]])("%s: zones, rolling upgrades (surge opt-in), repair, health extension", (id, min) => {
     const v = byPath(stacks[id], "azurerm_linux_virtual_machine_scale_set", "Frontends/Resource");
     expect(v).toMatchObject({
-      sku: "Standard_D2s_v5", instances: min, zones: ["1", "2", "3"], zone_balance: true, overprovision: false, upgrade_mode: "Rolling",
+      sku: "Standard_D2s_v5", instances: min, zones: ["1", "2", "3"], zone_balance: false, overprovision: false, upgrade_mode: "Rolling",
       disable_password_authentication: true, encryption_at_host_enabled: true, secure_boot_enabled: true, vtpm_enabled: true,
       automatic_instance_repair: { enabled: true, grace_period: "PT30M", action: "Replace" },
       automatic_os_upgrade_policy: { enable_automatic_os_upgrade: true, disable_automatic_rollback: false },
@@ -54,6 +54,8 @@ describe("frontend scale set", () => {
       source_image_reference: expect.objectContaining({ publisher: "Canonical", offer: "ubuntu-24_04-lts" }),
       lifecycle: { ignore_changes: ["instances"] },
     });
+    // Egress (default outbound access is off) exists before the first instance boots.
+    expect(v.depends_on).toEqual([expect.stringMatching(/^azurerm_lb_outbound_rule\.LoadBalancer_FrontendEgress_/)]);
     // Surge needs a preview-feature registration, so it is opt-in (compute.maximumSurge).
     expect(v.rolling_upgrade_policy).toMatchObject({ maximum_surge_instances_enabled: false, prioritize_unhealthy_instances_enabled: true });
     expect(v.extension).toHaveLength(1);
@@ -98,6 +100,10 @@ describe("archiver", () => {
       os_disk: expect.objectContaining({ storage_account_type: "Premium_LRS" }),
       tags: expect.objectContaining({ "matomo-shared-sync-seconds": "300" }),
     });
+    expect(vm.depends_on).toEqual([
+      expect.stringMatching(/^azurerm_lb_outbound_rule\.LoadBalancer_ArchiverEgress_/),
+      expect.stringMatching(/^azurerm_network_interface_backend_address_pool_association\.Archiver_EgressPool_/),
+    ]);
     const nic = byPath(stacks["app-weu"], "azurerm_network_interface", "Archiver/Nic");
     expect(nic.ip_configuration[0].public_ip_address_id).toBeUndefined();
     expect(nic.ip_configuration[0].subnet_id).toMatch(/Subnet-archiver/);

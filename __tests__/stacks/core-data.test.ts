@@ -1,4 +1,5 @@
 import { exampleConfig, resourcesOf, synthAll, byPath, TfJson, exampleSynth } from "../helpers";
+import { ALL_RULES } from "../../policies/rules";
 
 let core: TfJson;
 let data: TfJson;
@@ -101,6 +102,29 @@ describe("data stack", () => {
     expect(r.lifecycle).toEqual({ ignore_changes: ["storage[0].size_gb"], prevent_destroy: true });
   });
 
+  test("the replica waits for every source parameter and the database (creating it restarts the source)", () => {
+    const r = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Replica");
+    const sourceParameters = Object.keys(resourcesOf(data, "azurerm_mysql_flexible_server_configuration")).filter((k) => k.startsWith("Mysql_Parameter-"));
+    expect(sourceParameters.length).toBeGreaterThanOrEqual(6);
+    expect(r.depends_on).toEqual(expect.arrayContaining([
+      ...sourceParameters.map((k) => `azurerm_mysql_flexible_server_configuration.${k}`),
+      expect.stringMatching(/^azurerm_mysql_flexible_database\.Mysql_Database_/),
+    ]));
+  });
+
+  test("storage diagnostics use the metric categories Azure accepts there, never AllMetrics (BP-DIAG-1 on real output)", () => {
+    const rule = ALL_RULES.find((x) => x.id === "BP-DIAG-1")!;
+    const settings = Object.values(resourcesOf(data, "azurerm_monitor_diagnostic_setting")) as any[];
+    const storage = settings.filter((d) => String(d.target_resource_id).includes("azurerm_storage_account."));
+    expect(storage).toHaveLength(4);
+    for (const d of storage) {
+      expect(d.enabled_metric.map((m: any) => m.category).sort()).toEqual(["Capacity", "Transaction"]);
+      expect(rule.evaluate({ type: "azurerm_monitor_diagnostic_setting", attributes: d })).toBe("COMPLIANT");
+    }
+    const mysql = settings.find((d) => String(d.target_resource_id).includes("azurerm_mysql_flexible_server."));
+    expect(mysql.enabled_metric).toEqual([{ category: "AllMetrics" }]);
+  });
+
   test("promoting the replica is one config value", () => {
     const { stacks } = synthAll(exampleConfig((c) => (c.mysql = { promoteReplica: true })));
     expect(byPath(stacks.data, "azurerm_mysql_flexible_server", "Mysql/Replica").replication_role).toBe("None");
@@ -115,8 +139,9 @@ describe("data stack", () => {
     expect(params.tls_version).toBe("TLSv1.2,TLSv1.3");
     expect(Number(params.max_allowed_packet)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     expect(params.sql_generate_invisible_primary_key).toBe("OFF");
-    // 2 regions x 6 frontends (no surge by default) x (69 app + 2 health workers + 2 cron jobs) + archiver 10 + headroom 50
-    expect(Number(params.max_connections)).toBe(2 * 6 * (69 + 2 + 2) + 10 + 50);
+    // 2 regions x 6 frontends (no surge by default) x (32 app workers on 2 vCPUs + 2 health workers + 2 cron jobs) + archiver 10 + headroom 50
+    expect(Number(params.max_connections)).toBe(2 * 6 * (32 + 2 + 2) + 10 + 50);
+    expect(Number(params.max_connections)).toBeLessThanOrEqual(1365); // Azure's maximum on GP_Standard_D2ds_v4
   });
 
   test("utf8mb4 database", () => {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
@@ -12,6 +13,8 @@ export interface ArchiverVmProps extends AzureResourceProps, LinuxVmBaseProps {
   readonly subnetId: string;
   /** Egress-only load-balancer pool (no inbound rule points at it). */
   readonly egressPoolId: string;
+  /** The pool's load-balancer outbound rule: the VM must not boot before its egress exists. */
+  readonly egressRule: ITerraformDependable;
 }
 
 /**
@@ -34,7 +37,7 @@ export class ArchiverVm extends Construct {
       ipConfiguration: [{ name: "ipconfig", subnetId: props.subnetId, privateIpAddressAllocation: "Dynamic", primary: true }],
       tags: props.tags,
     });
-    new NetworkInterfaceBackendAddressPoolAssociation(this, "EgressPool", {
+    const poolMembership = new NetworkInterfaceBackendAddressPoolAssociation(this, "EgressPool", {
       networkInterfaceId: nic.id,
       ipConfigurationName: "ipconfig",
       backendAddressPoolId: props.egressPoolId,
@@ -49,6 +52,7 @@ export class ArchiverVm extends Construct {
       ...hardenedLinuxVm(props),
       allowExtensionOperations: true,
       tags: props.tags,
+      dependsOn: [props.egressRule, poolMembership],
     });
   }
 }

@@ -182,6 +182,13 @@ export const SYSLOG_TAGS = {
 /** @default health path served on 443 by every frontend. */
 export const DEFAULT_HEALTH_PATH = "/healthz";
 
+/**
+ * Source address of Azure's platform health probes (the LB probe), the only
+ * non-loopback client served without Cloudflare's client certificate
+ * (learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16).
+ */
+export const AZURE_PROBE_SOURCE = "168.63.129.16";
+
 /** PHP-FPM workers of the health pool (each may hold one MySQL connection). */
 export const HEALTH_POOL_MAX_CHILDREN = 2;
 

@@ -13,6 +13,7 @@ import { stringify } from "yaml";
 import { fillTemplate, readAsset, readOptionalAsset } from "./assets";
 import {
   AZURE_MYSQL_CA_ROOTS,
+  AZURE_PROBE_SOURCE,
   CLOUDFLARE_IP_RANGES_PINNED,
   CLOUDFLARE_IPS_URL,
   CRON_JOBS,
@@ -277,7 +278,8 @@ function renderFpmPool(s: ResolvedSettings): string {
  */
 export function scriptForVm(name: string, text: string): string {
   const isShell = name.endsWith(".sh");
-  const comment = isShell ? /^\s*#(?!!| shellcheck )/ : /^\s*(\/\/|\/\*\*|\*\/|\* |\*$)/;
+  // Whole lines only: the scripts have no heredocs, so a leading '#' is always a comment.
+  const comment = isShell ? /^\s*#(?!!| shellcheck )/ : /^\s*(\/\/|\/\*|\*\/|\* |\*$)/;
   const lines = text.split("\n").filter((l) => !comment.test(l));
   const pointer = `${isShell ? "#" : "//"} Commented source: modules/cloud-init/files/${name} of the Matomo blueprint.`;
   lines.splice(1, 0, pointer);
@@ -324,7 +326,7 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
     })),
     file(PATHS.nginxHttpConf, fillTemplate("nginx-http.conf", readAsset("nginx-http.conf"), {
       REALIP_FILE: PATHS.nginxRealIp,
-      HEALTH_PATH: s.healthPath,
+      AZURE_PROBE_SOURCE,
     })),
     file(PATHS.nginxRealIp, renderRealIpPinned()),
     file(PATHS.nginxHeaders, readAsset("nginx-headers.conf")),

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Ruleset } from "@cdktf/provider-cloudflare/lib/ruleset";
-import { LoginRateLimit } from "./plan-profile";
+import { CloudflarePlan } from "../../config/schema";
+import { checkRateLimitExpression, LoginRateLimit } from "./plan-profile";
 
 export interface EdgeRulesProps {
   readonly zoneId: string;
@@ -9,6 +10,17 @@ export interface EdgeRulesProps {
   readonly trackerEdgeTtlSeconds: number;
   /** Login rate limit, or undefined for none. */
   readonly loginRateLimit?: LoginRateLimit;
+  /** Zone plan: bounds the fields a rate limiting rule may read. */
+  readonly plan: CloudflarePlan;
+}
+
+/**
+ * Requests of Matomo's login form: `module=Login` in the query string, where
+ * the form posts it. Not a POST body carrying `module=Login` (see
+ * `loginRateLimitFor`), nor a percent-encoded spelling of it.
+ */
+export function loginRequestExpression(hostname: string): string {
+  return `(http.host eq "${hostname}" and http.request.uri.query contains "module=Login")`;
 }
 
 /**
@@ -67,16 +79,18 @@ export class EdgeRules extends Construct {
 
     if (props.loginRateLimit) {
       const rl = props.loginRateLimit;
+      const expression = loginRequestExpression(props.hostname);
+      checkRateLimitExpression(props.plan, "matomo_login", expression);
       this.rateLimit = new Ruleset(this, "RateLimit", {
         zoneId: props.zoneId,
         kind: "zone",
         phase: "http_ratelimit",
         name: "matomo-rate-limit",
-        description: `Matomo ${props.hostname}: slow down password guessing at the edge`,
+        description: `Matomo ${props.hostname}: slow down password guessing through the login form at the edge`,
         rules: [{
           ref: "matomo_login",
-          description: "Login module requests per client IP and data centre",
-          expression: `(${host} and http.request.uri.query contains "module=Login")`,
+          description: "Login form requests (module=Login in the query) per client IP and data centre; not module=Login in a POST body",
+          expression,
           action: "block",
           enabled: true,
           ratelimit: {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { LoadBalancer, LoadBalancerConfig } from "@cdktf/provider-cloudflare/lib/load-balancer";
+import { unmanagedDrift } from "./provider-drift";
 
 /** Steering as the config names it. */
 export type SteeringChoice = "failover" | "random" | "dynamic_latency" | "geo" | "proximity";
@@ -55,7 +56,11 @@ export class GlobalLoadBalancer extends Construct {
       ...steeringExtras(props),
       ...affinity(props.sessionAffinity),
     };
-    this.loadBalancer = new LoadBalancer(this, "Resource", config);
+    // Provider 5.x drift (./provider-drift.ts): what the blueprint leaves to Cloudflare is not diffed.
+    this.loadBalancer = new LoadBalancer(this, "Resource", {
+      ...config,
+      lifecycle: { ignoreChanges: unmanagedDrift("cloudflare_load_balancer", config) },
+    });
   }
 }
 
@@ -80,6 +85,7 @@ function affinity(mode: "none" | "cookie"): Partial<LoadBalancerConfig> {
   // Matomo keeps sessions in MySQL, so affinity is a latency nicety; on failover the visitor follows the healthy pool.
   return {
     sessionAffinity: "cookie",
-    sessionAffinityAttributes: { samesite: "Lax", secure: "Always", zeroDowntimeFailover: "temporary" },
+    // Every computed field written out (drain off, no header affinity), so the object never plans as unknown.
+    sessionAffinityAttributes: { samesite: "Lax", secure: "Always", zeroDowntimeFailover: "temporary", drainDuration: 0, requireAllHeaders: false },
   };
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { LoadBalancerPool } from "@cdktf/provider-cloudflare/lib/load-balancer-pool";
+import { LoadBalancerPool, LoadBalancerPoolConfig } from "@cdktf/provider-cloudflare/lib/load-balancer-pool";
+import { unmanagedDrift } from "./provider-drift";
 
 export interface RegionalOriginPoolProps {
   readonly accountId: string;
@@ -36,7 +37,7 @@ export class RegionalOriginPool extends Construct {
       throw new Error(`RegionalOriginPool: name '${props.name}' may contain only letters, digits, '-' and '_'`);
     }
     if (props.checkRegions.length === 0) throw new Error(`RegionalOriginPool ${props.name}: checkRegions is empty`);
-    this.pool = new LoadBalancerPool(this, "Resource", {
+    const config: LoadBalancerPoolConfig = {
       accountId: props.accountId,
       name: props.name,
       description: props.description,
@@ -53,6 +54,11 @@ export class RegionalOriginPool extends Construct {
         weight: 1,
         header: { host: [props.hostname] },
       }],
+    };
+    // Provider 5.x drift (./provider-drift.ts): load shedding, notification filter and origin steering stay Cloudflare's defaults.
+    this.pool = new LoadBalancerPool(this, "Resource", {
+      ...config,
+      lifecycle: { ignoreChanges: unmanagedDrift("cloudflare_load_balancer_pool", config) },
     });
   }
 }

@@ -78,6 +78,51 @@ export interface LoginRateLimit {
   readonly mitigationTimeout: number;
 }
 
+/** Cloudflare's table of rate limiting features per plan, the fields allowed in a rule expression among them. */
+export const RATE_LIMIT_FEATURES_URL = "https://developers.cloudflare.com/learning-paths/application-security/rate-limiting/features/";
+
+/** Request body fields; in rate limiting rules only Enterprise with the Advanced Rate Limiting add-on has them. */
+const BODY_FIELD = /^(raw\.)?http\.request\.body\./;
+
+/**
+ * Fields a rate limiting rule expression may use, per plan (RATE_LIMIT_FEATURES_URL):
+ * Free path and verified bot; Pro adds host, URI, full URI and query; Business
+ * adds method, source IP and user agent. `enterprise` here means without the
+ * Advanced Rate Limiting add-on (the config cannot tell): every field but the
+ * request body. So no plan the config names can see `module=Login` in a POST body.
+ */
+const FREE_FIELDS = ["http.request.uri.path", "cf.bot_management.verified_bot", "cf.client.bot"];
+const PRO_FIELDS = [...FREE_FIELDS, "http.host", "http.request.uri", "http.request.full_uri", "http.request.uri.query"];
+const BUSINESS_FIELDS = [...PRO_FIELDS, "http.request.method", "ip.src", "http.user_agent"];
+const RATE_LIMIT_FIELDS: Record<CloudflarePlan, (field: string) => boolean> = {
+  free: (f) => FREE_FIELDS.includes(f),
+  pro: (f) => PRO_FIELDS.includes(f),
+  business: (f) => BUSINESS_FIELDS.includes(f),
+  enterprise: (f) => !BODY_FIELD.test(f),
+};
+
+/** The fields an expression reads (string literals skipped). */
+export function expressionFields(expression: string): string[] {
+  const code = expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return [...new Set(code.match(/\b(?:raw\.)?(?:http|ip|cf)\.[a-z0-9_.]*[a-z0-9_]/g) ?? [])];
+}
+
+/**
+ * Rejects a rate limiting rule expression that reads a field the zone's plan
+ * does not offer there; Cloudflare would refuse the ruleset at apply time.
+ */
+export function checkRateLimitExpression(plan: CloudflarePlan, ref: string, expression: string): void {
+  const unavailable = expressionFields(expression).filter((f) => !RATE_LIMIT_FIELDS[plan](f));
+  if (unavailable.length === 0) return;
+  const body = unavailable.some((f) => BODY_FIELD.test(f))
+    ? " Request body fields need Enterprise with the Advanced Rate Limiting add-on."
+    : "";
+  throw new Error(
+    `rate limiting rule '${ref}': field(s) ${unavailable.map((f) => `'${f}'`).join(", ")} not available in rule expressions on the ` +
+      `'${plan}' Cloudflare plan.${body} Match on a field the plan offers, or raise cloudflare.plan to one that offers it (${RATE_LIMIT_FEATURES_URL}).`,
+  );
+}
+
 /**
  * Matomo's login is `index.php?module=Login`, so the rule needs the query
  * string. Free rate-limiting rules may only match on the path (Cloudflare docs
@@ -87,6 +132,10 @@ export interface LoginRateLimit {
  * Pro so behaviour does not change with an upgrade.
  */
 export function loginRateLimitFor(plan: CloudflarePlan): LoginRateLimit | undefined {
+  // Matomo reads `module` from GET and POST alike, but the body is out of reach of every plan above (see
+  // RATE_LIMIT_FIELDS): the rule counts Matomo's own login form, whose action carries module=Login in the
+  // query, and a client that posts module=Login in the body is not counted. Matomo's brute-force detection
+  // (Login plugin, on by default) limits failed logins per client IP behind it.
   if (plan === "free") return undefined;
   return { period: 60, requestsPerPeriod: 10, mitigationTimeout: 600 };
 }

@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
 import { MonitorAutoscaleSetting, MonitorAutoscaleSettingProfileRule } from "@cdktf/provider-azurerm/lib/monitor-autoscale-setting";
 import { hardenedLinuxVm, LinuxVmBaseProps } from "../common/linux-vm-defaults";
 import { AzureResourceProps } from "../common/props";
+import { ROLLING_BATCH_PERCENT } from "../../config/capacity";
 
 export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBaseProps {
   readonly vmSku: string;
@@ -30,10 +32,11 @@ export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBasePr
    * @default false
    */
   readonly maximumSurge?: boolean;
+  /** The scale set's egress path (its load-balancer outbound rule): instances must not boot before it exists. */
+  readonly egressDependencies: ITerraformDependable[];
 }
 
-/** Share of instances replaced per rolling-upgrade batch; with surge, that many extra VMs exist during a rollout. */
-export const ROLLING_BATCH_PERCENT = 20;
+export { ROLLING_BATCH_PERCENT };
 
 /**
  * Matomo frontends: a Uniform scale set spread evenly over zones, rolling
@@ -61,7 +64,8 @@ export class FrontendScaleSet extends Construct {
       sku: props.vmSku,
       instances: props.minInstances,
       zones: [...props.zones],
-      zoneBalance: true,
+      // Best effort: strict balance blocks scale-out and repair while a zone is down.
+      zoneBalance: false,
       platformFaultDomainCount: 1,
       overprovision: false,
       singlePlacementGroup: false,
@@ -99,6 +103,7 @@ export class FrontendScaleSet extends Construct {
       }],
       scaleIn: { rule: "Default", forceDeletionEnabled: false },
       tags: props.tags,
+      dependsOn: props.egressDependencies,
       // Autoscale owns the instance count.
       lifecycle: { ignoreChanges: ["instances"] },
     });

@@ -37,6 +37,10 @@ export class RegionalLoadBalancer extends Construct {
   readonly frontendPool: LbBackendAddressPool;
   readonly archiverPool?: LbBackendAddressPool;
   readonly probe: LbProbe;
+  /** Egress of the frontends; VMs depend on it. */
+  readonly frontendEgress: LbOutboundRule;
+  /** Egress of the archiver, when `withArchiverPool`. */
+  readonly archiverEgress?: LbOutboundRule;
 
   constructor(scope: Construct, id: string, props: RegionalLoadBalancerProps) {
     super(scope, id);
@@ -86,10 +90,10 @@ export class RegionalLoadBalancer extends Construct {
         frontendIpConfiguration: [{ name: outbound }], allocatedOutboundPorts: ports,
         tcpResetEnabled: true, idleTimeoutInMinutes: 15,
       });
-    outboundRule("FrontendEgress", "frontends-egress", this.frontendPool.id);
+    this.frontendEgress = outboundRule("FrontendEgress", "frontends-egress", this.frontendPool.id);
     if (props.withArchiverPool) {
       this.archiverPool = new LbBackendAddressPool(this, "ArchiverPool", { name: "archiver-egress", loadbalancerId: this.lb.id });
-      outboundRule("ArchiverEgress", "archiver-egress", this.archiverPool.id);
+      this.archiverEgress = outboundRule("ArchiverEgress", "archiver-egress", this.archiverPool.id);
     }
     new Diagnostics(this, "Diagnostics", { targetResourceId: this.lb.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, logCategoryGroup: null });
   }

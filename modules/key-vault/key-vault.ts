@@ -1,10 +1,21 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { DataResource, ITerraformDependable } from "cdktf";
+import { existsSync, readFileSync } from "fs";
+import * as path from "path";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { protectStateful } from "../common/protect";
 import { Diagnostics } from "../common/diagnostics";
+
+/** The wait script, from the source tree when running compiled code (tsc does not copy it to dist/). */
+function awaitDataPlaneScript(): string {
+  const name = "await-data-plane.sh";
+  const file = [path.join(__dirname, name), path.resolve(__dirname, "..", "..", "..", "modules", "key-vault", name)].find((f) => existsSync(f));
+  if (!file) throw new Error(`modules/key-vault: ${name} not found next to ${__dirname}`);
+  // Terraform would read the shell's ${...} and %{...} as its own template syntax: escape them.
+  return readFileSync(file, "utf8").replace(/\r\n/g, "\n").replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`);
+}
 
 export interface SecretsVaultProps {
   /** Globally unique vault name, 3-24 characters. */
@@ -33,8 +44,13 @@ export interface SecretsVaultProps {
  */
 export class SecretsVault extends Construct {
   readonly vault: KeyVault;
-  /** Role assignment the first secret write must wait for. */
+  /** The deployer's data-plane role. */
   readonly deployerAccess: RoleAssignment;
+  /**
+   * Completes once the deployer can use the data plane (role propagated, firewall passed):
+   * what the first secret write waits for, within this stack or through the stack order.
+   */
+  readonly dataPlaneReady: DataResource;
 
   constructor(scope: Construct, id: string, props: SecretsVaultProps) {
     super(scope, id);
@@ -66,6 +82,16 @@ export class SecretsVault extends Construct {
       roleDefinitionName: "Key Vault Secrets Officer",
       principalId: props.deployerObjectId,
     });
+    // Runs on create and whenever the assignment is re-created; needs the Azure CLI logged in as the deployer.
+    this.dataPlaneReady = new DataResource(this, "DeployerAccessReady", {
+      triggersReplace: { roleAssignmentId: this.deployerAccess.id },
+      provisioners: [{
+        type: "local-exec",
+        interpreter: ["/bin/sh", "-c"],
+        command: awaitDataPlaneScript(),
+        environment: { VAULT: props.name },
+      }],
+    });
     new Diagnostics(this, "Diagnostics", { targetResourceId: this.vault.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, logCategoryGroup: "audit" });
   }
 }
@@ -82,7 +108,7 @@ export interface ManagedSecretProps {
   /** Readers by role name (stable construct IDs), granted "Key Vault Secrets User" on this secret only. */
   readonly readers: Readonly<Record<string, string>>;
   /**
-   * Resources the write must wait for (the deployer's role assignment) when in
+   * Resources the write must wait for (the vault's `dataPlaneReady`) when in
    * the same stack; across stacks the order comes from the stack dependency.
    * @default - none
    */

@@ -4,6 +4,7 @@ import { MysqlFlexibleServerConfiguration } from "@cdktf/provider-azurerm/lib/my
 import { MysqlFlexibleDatabase } from "@cdktf/provider-azurerm/lib/mysql-flexible-database";
 import { protectStateful } from "../common/protect";
 import { Diagnostics } from "../common/diagnostics";
+import { MYSQL_MAX_CONNECTIONS_SOURCE, MYSQL_SKUS } from "../../config/capacity";
 
 export interface MatomoDatabaseProps {
   /** Primary server name (global DNS label). */
@@ -67,8 +68,12 @@ export class MatomoDatabase extends Construct {
     if (props.primaryZone === props.standbyZone) {
       throw new Error(`MatomoDatabase: standbyZone '${props.standbyZone}' equals primaryZone; zone-redundant HA needs two zones`);
     }
-    if (!/^(GP|MO)_/.test(props.skuName)) {
-      throw new Error(`MatomoDatabase: skuName '${props.skuName}' is not General Purpose (GP_) or Business Critical (MO_); zone-redundant HA is unavailable on Burstable`);
+    const limits = MYSQL_SKUS[props.skuName];
+    if (!limits) {
+      throw new Error(`MatomoDatabase: skuName '${props.skuName}' is not a General Purpose or Business Critical size in config/capacity.ts; zone-redundant HA is unavailable on Burstable`);
+    }
+    if (props.maxConnections > limits.maxConnections) {
+      throw new Error(`MatomoDatabase: maxConnections ${props.maxConnections} exceeds Azure's maximum of ${limits.maxConnections} on ${props.skuName} (${MYSQL_MAX_CONNECTIONS_SOURCE}); use a larger size or fewer connections`);
     }
     const storage = { sizeGb: props.storageGiB, iops: props.iops, autoGrowEnabled: true, ioScalingEnabled: false };
 
@@ -109,12 +114,10 @@ export class MatomoDatabase extends Construct {
       sql_generate_invisible_primary_key: props.sqlGenerateInvisiblePrimaryKey,
       character_set_server: "utf8mb4",
     };
-    const applyParameters = (prefix: string, serverName: string) => {
-      for (const [name, value] of Object.entries(parameters)) {
-        new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, { name, value, resourceGroupName: props.resourceGroupName, serverName });
-      }
-    };
-    applyParameters("Parameter", this.server.name);
+    const applyParameters = (prefix: string, serverName: string) =>
+      Object.entries(parameters).map(([name, value]) =>
+        new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, { name, value, resourceGroupName: props.resourceGroupName, serverName }));
+    const sourceParameters = applyParameters("Parameter", this.server.name);
 
     this.database = new MysqlFlexibleDatabase(this, "Database", {
       name: props.databaseName,
@@ -142,6 +145,8 @@ export class MatomoDatabase extends Construct {
         // Replica -> None is the only allowed change; it makes the replica a standalone server.
         replicationRole: r.promote ? "None" : undefined,
         tags: props.tags,
+        // Creating the first replica restarts the source: let the source finish its parameters and database first.
+        dependsOn: [...sourceParameters, this.database],
           lifecycle: { ignoreChanges: ["storage[0].size_gb"] },
       });
       protectStateful(new Construct(this, "ReplicaProtection"), this.replica, {

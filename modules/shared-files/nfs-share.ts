@@ -92,9 +92,15 @@ export class NfsShare extends Construct {
       tags: props.tags,
     });
 
-    new Diagnostics(this, "AccountDiagnostics", { targetResourceId: this.account.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, logCategoryGroup: null });
+    new Diagnostics(this, "AccountDiagnostics", {
+      targetResourceId: this.account.id,
+      targetKind: "azurerm_storage_account",
+      logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      logCategoryGroup: null,
+    });
     new Diagnostics(this, "FileServiceDiagnostics", {
       targetResourceId: `${this.account.id}/fileServices/default`,
+      targetKind: "azurerm_storage_account/fileServices/default",
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
     });
 

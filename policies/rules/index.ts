@@ -19,6 +19,10 @@ import { vmEncryptionAtHost } from "./vm-encryption-at-host";
 import { vmNoPublicIp } from "./vm-no-public-ip";
 import { vmNoSecretInCustomData } from "./vm-no-secret-in-custom-data";
 import { vmssZoneResilient } from "./vmss-zone-resilient";
+import { vmssZoneBestEffort } from "./vmss-zone-best-effort";
+import { vmEgressBeforeBoot } from "./vm-egress-before-boot";
+import { mysqlReplicaAfterSource } from "./mysql-replica-after-source";
+import { diagnosticsMetricCategories } from "./diagnostics-metric-categories";
 import { CLOUDFLARE_RULES } from "./cloudflare";
 
 /** Every rule of the pack; a new rule file is listed here. */
@@ -43,5 +47,9 @@ export const ALL_RULES: readonly PolicyRule[] = [
   vmNoPublicIp,
   vmNoSecretInCustomData,
   vmssZoneResilient,
+  vmssZoneBestEffort,
+  vmEgressBeforeBoot,
+  mysqlReplicaAfterSource,
+  diagnosticsMetricCategories,
   ...CLOUDFLARE_RULES,
 ];

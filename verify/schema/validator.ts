@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { scanExpressions, hasExpression, RefChain } from "./expressions";
+import { editDistance } from "../../modules/common/edit-distance";
 
 export interface SchemaIssue {
   severity: "error" | "warning";
@@ -146,16 +147,6 @@ function typeName(t: TypeExpr | undefined): string {
   if (kind === "object") return "object";
   if (kind === "tuple") return "tuple";
   return `${kind}(${typeName(arg as TypeExpr)})`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** " (did you mean 'x'?)" for the closest candidate within a length-scaled edit distance, else "". */

@@ -34,7 +34,7 @@ fseek($f, -min($size, 131072), SEEK_END);
 $tail = stream_get_contents($f);
 $at = strrpos($tail, "\xAB\xCD\xEFMaxMind.com");
 $meta = $at === false ? "" : substr($tail, $at + 14);
-exit(strpos($meta, "database_type") !== false && strpos($meta, "City") !== false ? 0 : 1);' -- "$file"; then
+exit(strpos($meta, "database_type") !== false && stripos($meta, "city") !== false ? 0 : 1);' -- "$file"; then
     log error "$(basename "$file") is not a MaxMind DB city database (no metadata marker or database_type)"
     return 1
   fi
@@ -91,8 +91,9 @@ verify) verify_mmdb "${2:?file}" ;;
 "" | --provisioning)
   require_root
   [ "$MATOMO_ROLE" = archiver ] || die "the geolocation database is kept by the archiver only"
-  if [ "${1:-}" != --provisioning ] && [ ! -e "$MATOMO_READY_FILE" ]; then
-    exit 0 # provisioning not complete in this boot; it runs this itself
+  if [ "${1:-}" != --provisioning ]; then
+    [ -e "$MATOMO_READY_FILE" ] || exit 0 # provisioning not complete in this boot; it runs this itself
+    exec > >(logger -t matomo-geoip) 2>&1 # cron discards output (MAILTO="")
   fi
   rc=0
   update_database || rc=1

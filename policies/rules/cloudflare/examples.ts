@@ -7,7 +7,7 @@ const lb = {
   default_pools: ["${cloudflare_load_balancer_pool.a.id}", "${cloudflare_load_balancer_pool.b.id}"],
   fallback_pool: "${cloudflare_load_balancer_pool.b.id}",
 };
-const monitor = { type: "https", expected_codes: "200", allow_insecure: false, path: "/healthz" };
+const monitor = { type: "https", expected_codes: "200", allow_insecure: false, path: "/healthz", probe_zone: "example.com" };
 const pool = { monitor: "${cloudflare_load_balancer_monitor.m.id}", minimum_origins: 1, origins: [{ address: "${azurerm_public_ip.p.ip_address}" }] };
 const cfRule = {
   direction: "Inbound", access: "Allow", protocol: "Tcp", destination_port_range: "443",
@@ -28,8 +28,9 @@ export const CLOUDFLARE_RULE_EXAMPLES: Readonly<Record<string, [ResourceView, Re
     view("cloudflare_zone_setting", { setting_id: "min_tls_version", value: "1.0" }),
   ],
   "BP-CF-3": [
+    view("cloudflare_zone_setting", { setting_id: "tls_client_auth", value: "on" }),
+    // Zone-level AOP presents an uploaded certificate, not the shared one the origins trust.
     view("cloudflare_authenticated_origin_pulls_settings", { enabled: true }),
-    view("cloudflare_authenticated_origin_pulls_settings", { enabled: false }),
   ],
   "BP-CF-4": [
     view("cloudflare_load_balancer", lb),
@@ -46,5 +47,9 @@ export const CLOUDFLARE_RULE_EXAMPLES: Readonly<Record<string, [ResourceView, Re
   "BP-CF-7": [
     view("azurerm_network_security_rule", cfRule),
     view("azurerm_network_security_rule", { ...cfRule, source_address_prefixes: undefined, source_address_prefix: "Internet" }),
+  ],
+  "BP-CF-8": [
+    view("cloudflare_zone_setting", { setting_id: "ssl_automatic_mode", value: "custom" }),
+    view("cloudflare_zone_setting", { setting_id: "ssl_automatic_mode", value: "auto" }),
   ],
 };

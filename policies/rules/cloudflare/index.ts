@@ -6,6 +6,7 @@ import { cloudflareLoadBalancerFailover } from "./load-balancer-failover";
 import { cloudflareMonitorHttps } from "./monitor-https";
 import { cloudflarePoolHealth } from "./pool-health";
 import { cloudflareOriginLock } from "./origin-lock";
+import { cloudflareSslAutomaticMode } from "./ssl-automatic-mode";
 
 export { CLOUDFLARE_RULE_EXAMPLES } from "./examples";
 
@@ -18,4 +19,5 @@ export const CLOUDFLARE_RULES: readonly PolicyRule[] = [
   cloudflareMonitorHttps,
   cloudflarePoolHealth,
   cloudflareOriginLock,
+  cloudflareSslAutomaticMode,
 ];

@@ -1,0 +1,55 @@
+import { parseCidr } from "../../config/cidr";
+import type { Check } from "../types";
+import { describeError } from "../errors";
+
+const KV_NETWORK = "https://learn.microsoft.com/azure/key-vault/general/network-security";
+
+function ipv4(text: string): number | undefined {
+  const c = parseCidr(`${text.trim()}/32`);
+  return c?.network;
+}
+
+function contains(cidr: string, ip: number): boolean {
+  const c = parseCidr(cidr);
+  if (!c) return false;
+  const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
+  return ((ip & mask) >>> 0) === c.network;
+}
+
+/**
+ * Terraform on the runner writes and refreshes the vault's secrets through its firewall, which admits only the
+ * listed addresses and subnets: any other runner fails with 403 ForbiddenByFirewall.
+ */
+export const keyVaultRunnerAccess: Check = {
+  id: "key-vault-runner-access",
+  title: "This runner can reach the Key Vault through its firewall",
+  needs: ["egress-ip"],
+  sources: [KV_NETWORK, "https://github.com/hashicorp/terraform-provider-azurerm/issues/20742"],
+  async run(ctx) {
+    const { allowedCidrs, runnerSubnetIds } = ctx.config.keyVault;
+    let egress: string;
+    try {
+      egress = (await ctx.egressIp()).trim();
+    } catch (err) {
+      return { problems: [`cannot learn this runner's public IPv4 address: ${describeError(err)}; pass it with --egress-ip or PREFLIGHT_EGRESS_IP`] };
+    }
+    const ip = ipv4(egress);
+    if (ip === undefined) {
+      return { problems: [`this runner's egress address '${egress}' is not an IPv4 address; Key Vault IP rules take IPv4 only (${KV_NETWORK}): give the runner IPv4 egress, or run it in one of keyVault.runnerSubnetIds`] };
+    }
+    const match = allowedCidrs.find((c) => contains(c, ip));
+    if (match) return { problems: [], summary: `egress ${egress} is inside keyVault.allowedCidrs (${match})` };
+    if (runnerSubnetIds.length > 0) {
+      return {
+        problems: [],
+        skipped: `egress ${egress} is not in keyVault.allowedCidrs, and keyVault.runnerSubnetIds is set: the runner must run in one of those subnets (${runnerSubnetIds.join(", ")}) with the Microsoft.KeyVault service endpoint; that cannot be seen from here`,
+      };
+    }
+    const listed = allowedCidrs.length > 0 ? `outside keyVault.allowedCidrs (${allowedCidrs.join(", ")})` : "not admitted: keyVault.allowedCidrs and keyVault.runnerSubnetIds are empty";
+    return {
+      problems: [
+        `this runner's egress ${egress} is ${listed}, so Terraform would get 403 ForbiddenByFirewall from the vault: add the runners' fixed egress range (or ${egress}/32) to keyVault.allowedCidrs, or run on a self-hosted runner in one of keyVault.runnerSubnetIds (${KV_NETWORK})`,
+      ],
+    };
+  },
+};
