@@ -322,6 +322,11 @@ class Rehearsal {
     return fs.readFileSync(path.join(this.secretsDir, this.archEnv.MATOMO_SECRET_DB_ADMIN_PASSWORD), "utf8");
   }
 
+  /** /healthz as the Cloudflare monitor asks it (with the origin-pull client certificate). */
+  health(fe: string): number {
+    return this.request(fe, this.healthPath, { cert: this.client }).status;
+  }
+
   get healthPath(): string {
     return DEFAULT_HEALTH_PATH;
   }

@@ -177,10 +177,10 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
     let health: number;
     const before = visits(r);
     try {
-      const gone = r.request("fe1", r.healthPath).status;
+      const gone = r.health("fe1");
       expect(gone === 0, `fe1 still answers: ${gone}`);
       code = track(r, "fe2");
-      health = r.request("fe2", r.healthPath).status;
+      health = r.health("fe2");
     } finally {
       r.net.plug("fe1");
     }
@@ -189,7 +189,7 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
     reboot(r, "fe1");
     const res = r.reprovision(r.hosts.fe1);
     expect(res.code === 0, `fe1 reboot provisioning: ${tail(res)}`);
-    const back = r.request("fe1", r.healthPath).status;
+    const back = r.health("fe1");
     expect(back === 200, `fe1 health after reboot: ${back}`);
     return `fe2 tracked ${code}, health ${health}; fe1 back: ${back}`;
   });
@@ -210,7 +210,7 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
 
   rep.check("drill: primary database lost, replica promoted by config (mysql.promoteReplica), tracking resumes on it", () => {
     r.db1.stop();
-    const down = r.request("fe2", r.healthPath).status;
+    const down = r.health("fe2");
     r.db2.must("STOP SLAVE");
     r.db2.must("RESET SLAVE ALL");
     r.db2.must("SET GLOBAL read_only = OFF");
@@ -231,7 +231,7 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
     const before = visits(r);
     const code = track(r, "fe2");
     const after = visits(r);
-    const health = ["fe1", "fe2"].map((f) => r.request(f, r.healthPath).status);
+    const health = ["fe1", "fe2"].map((f) => r.health(f));
     expect((code === 204 || code === 200) && after === before + 1, `tracking on the promoted server: ${code}, log_visit ${before} -> ${after}`);
     expect(health.every((c) => c === 200), `health: ${health}`);
     return `health with primary down ${down}; DB host now ${host}; tracked ${code}; log_visit ${before} -> ${after}`;
@@ -259,7 +259,7 @@ function upgradeDrill(r: Rehearsal): void {
       const page = /already been upgraded/i.test(ui.body) ? "db-newer page"
         : /Database Upgrade Required|core:update/i.test(ui.body) ? "upgrade-required page"
           : /form_login|login_form/.test(ui.body) ? "login" : "other";
-      return { health: r.request(fe, r.healthPath).status, ui: `${ui.status} ${page}`, track: track(r, fe) };
+      return { health: r.health(fe), ui: `${ui.status} ${page}`, track: track(r, fe) };
     };
     const phases: string[] = [];
     // Safe means: whatever the load balancer keeps (health 200) tracks.

@@ -114,19 +114,22 @@ function frontendsWithoutMatomo(r: Rehearsal): void {
 
 /** What nginx answers whatever the tree: foreign client CA, other host names, denied paths, the open health path. */
 export function edgeChecks(r: Rehearsal): void {
-  r.report.check("nginx: foreign client CA 400, other host 421, /config 403, health path open without a certificate", () => {
+  r.report.check("nginx: foreign client CA 400, other host 421, /config 403; health needs the certificate except for the platform probe", () => {
     const foreign = r.request("fe1", "/index.php", { cert: r.strangerClient });
     const other = r.request("fe1", "/index.php", { cert: r.client, host: "other.example.net" });
     const otherHealth = r.request("fe1", r.healthPath, { host: "other.example.net" });
     const config = r.request("fe1", "/config/config.ini.php", { cert: r.client });
     const dotfile = r.request("fe1", "/.git/config", { cert: r.client });
-    const health = r.request("fe1", r.healthPath);
+    const healthNoCert = r.request("fe1", r.healthPath);
+    const health = r.health("fe1");
+    // The scale set's health extension: loopback, by address, no certificate.
+    const probe = run("ip", ["netns", "exec", "rh-fe1", "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", `https://127.0.0.1${r.healthPath}`], { timeoutMs: 30_000 }).stdout;
     expect(foreign.status === 400, `foreign cert: ${foreign.status}`);
-    expect(other.status === 421, `other host: ${other.status}`);
-    expect(otherHealth.status === 200, `health by another name: ${otherHealth.status}`);
+    expect(other.status === 421 && otherHealth.status === 421, `other host: ${other.status}, its health path ${otherHealth.status}`);
     expect(config.status === 403 && dotfile.status === 403, `config ${config.status}, dotfile ${dotfile.status}`);
-    expect(health.status === 200, `health without cert: ${health.status}`);
-    return "400 / 421 (health 200 by any name) / 403 / 200";
+    expect(healthNoCert.status === 403 && health === 200, `health without cert ${healthNoCert.status}, with ${health}`);
+    expect(probe === "200", `health from the platform probe (loopback): ${probe}`);
+    return "400 / 421 (health too) / 403; health 403 without, 200 with the certificate, 200 for the loopback probe";
   });
 }
 
@@ -152,7 +155,7 @@ export function provisionFrontends(r: Rehearsal): void {
 }
 
 export function healthDrill(r: Rehearsal): void {
-  const codes = () => ["fe1", "fe2"].map((f) => r.request(f, r.healthPath).status);
+  const codes = () => ["fe1", "fe2"].map((f) => r.health(f));
   r.report.check("/healthz 503 while the database schema is newer than the code", () => {
     const current = r.activeDb.must(`SELECT option_value FROM ${r.optionTable} WHERE option_name = 'version_core'`);
     r.activeDb.must(`UPDATE ${r.optionTable} SET option_value = '99.0.0' WHERE option_name = 'version_core'`);
