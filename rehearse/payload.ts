@@ -126,7 +126,7 @@ export function synthesizePayloads(patch: (c: ConfigPatchTarget) => void, workDi
   const config = parseConfig("rehearsal", input);
   const outdir = fs.mkdtempSync(path.join(workDir || os.tmpdir(), "synth-"));
   try {
-    synthesizeEnvironment(config, path.join(outdir, "cdktf.out"));
+    synthesizeEnvironment(config, path.join(outdir, "cdktf.out"), undefined, { log: () => undefined });
     const id = `app-${config.regions.primary.shortName}`;
     const stack = JSON.parse(fs.readFileSync(path.join(outdir, "cdktf.out", "stacks", id, "cdk.tf.json"), "utf8"));
     return {

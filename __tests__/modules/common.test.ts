@@ -1,3 +1,5 @@
+import * as path from "path";
+import { sourceFile } from "../../modules/common/source-file";
 import { Testing, TerraformStack } from "cdktf";
 import { Diagnostics, DiagnosticsProps } from "../../modules/common/diagnostics";
 
@@ -14,5 +16,16 @@ describe("Diagnostics guard", () => {
   test("a storage account without logs, and its file service with logs, pass", () => {
     expect(build({ targetKind: "azurerm_storage_account", logCategoryGroup: null })).not.toThrow();
     expect(build({ targetKind: "azurerm_storage_account/fileServices/default" })).not.toThrow();
+  });
+});
+
+describe("sourceFile: files shipped beside a module's sources", () => {
+  const root = path.resolve(__dirname, "..", "..");
+  test("finds a script from the compiled location through the source tree", () => {
+    const compiled = path.join(root, "dist", "modules", "key-vault");
+    expect(sourceFile(compiled, "modules/key-vault", "await-data-plane.sh")).toBe(path.join(root, "modules", "key-vault", "await-data-plane.sh"));
+  });
+  test("a missing file names where it looked", () => {
+    expect(() => sourceFile(__dirname, "modules/key-vault", "nope.sh")).toThrow(/modules\/key-vault: nope\.sh not found \(looked in .*nope\.sh, .*nope\.sh\)/);
   });
 });

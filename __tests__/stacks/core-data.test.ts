@@ -215,6 +215,10 @@ describe("data stack", () => {
     // The salt is written once and never again, whatever happens to its version.
     expect(byPath(data, "azurerm_key_vault_secret", "Secrets/MatomoSalt/Resource").lifecycle).toEqual({ ignore_changes: ["value", "value_wo_version"] });
     expect(data.removed.map((r: any) => r.from)).toEqual(expect.arrayContaining(["random_password.MatomoSalt", "random_password.MysqlAdminPassword"]));
+    // Every former random_password address (the 0.1.0 pins) is forgotten, none destroyed.
+    const forgotten = data.removed.filter((r: any) => String(r.from).startsWith("random_password."));
+    expect(forgotten.map((r: any) => r.from).sort()).toEqual(["MatomoDbPassword", "MatomoSalt", "MysqlAdminPassword", "SuperUserPassword"].map((n) => `random_password.${n}`));
+    for (const r of forgotten) expect(r.lifecycle).toEqual({ destroy: false });
   });
 
   test("a secret version is the rotation: raising it changes only that write-only version", () => {

@@ -1,23 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
+import { sourceFile } from "../common/source-file";
 
 /**
  * The scripts, templates and public keys under files/, read at synth time.
  * tsc does not copy them to dist/, so when running compiled code the source
  * tree is used (dist/modules/cloud-init -> modules/cloud-init).
  */
-const CANDIDATE_DIRS = [
-  path.join(__dirname, "files"),
-  path.resolve(__dirname, "..", "..", "..", "modules", "cloud-init", "files"),
-];
-
 let filesDir: string | undefined;
 
 function assetsDir(): string {
-  filesDir ??= CANDIDATE_DIRS.find((d) => fs.existsSync(path.join(d, "provision.sh")));
-  if (filesDir === undefined) {
-    throw new Error(`modules/cloud-init: asset directory not found (looked in ${CANDIDATE_DIRS.join(", ")})`);
-  }
+  filesDir ??= path.dirname(sourceFile(__dirname, "modules/cloud-init", path.join("files", "provision.sh")));
   return filesDir;
 }
 

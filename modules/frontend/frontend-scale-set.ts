@@ -36,8 +36,6 @@ export interface FrontendScaleSetProps extends AzureResourceProps, LinuxVmBasePr
   readonly egressDependencies: ITerraformDependable[];
 }
 
-export { ROLLING_BATCH_PERCENT };
-
 /**
  * Matomo frontends: a Uniform scale set spread evenly over zones, rolling
  * upgrades with surge, automatic instance repair and OS image upgrades driven

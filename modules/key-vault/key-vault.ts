@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { DataResource, ITerraformDependable } from "cdktf";
-import { existsSync, readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "fs";
+import { sourceFile } from "../common/source-file";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
@@ -10,9 +10,7 @@ import { Diagnostics } from "../common/diagnostics";
 
 /** The wait script, from the source tree when running compiled code (tsc does not copy it to dist/). */
 function awaitDataPlaneScript(): string {
-  const name = "await-data-plane.sh";
-  const file = [path.join(__dirname, name), path.resolve(__dirname, "..", "..", "..", "modules", "key-vault", name)].find((f) => existsSync(f));
-  if (!file) throw new Error(`modules/key-vault: ${name} not found next to ${__dirname}`);
+  const file = sourceFile(__dirname, "modules/key-vault", "await-data-plane.sh");
   // Terraform would read the shell's ${...} and %{...} as its own template syntax: escape them.
   return readFileSync(file, "utf8").replace(/\r\n/g, "\n").replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`);
 }
