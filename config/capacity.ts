@@ -98,9 +98,9 @@ export function connectionBudget(frontendVmSku: string, maxInstances: number, ma
   };
 }
 
-/** The largest autoscale ceiling whose connection budget still fits `maxConnections`, or 0 if none does. */
-export function largestFittingMaxInstances(frontendVmSku: string, maximumSurge: boolean, maxConnections: number): number {
+/** The largest autoscale ceiling (up to `limit`) whose connection budget still fits `maxConnections`, or 0 if none does. */
+export function largestFittingMaxInstances(frontendVmSku: string, maximumSurge: boolean, maxConnections: number, limit = 100): number {
   let n = 0;
-  while (n < 1000 && connectionBudget(frontendVmSku, n + 1, maximumSurge).required <= maxConnections) n++;
+  while (n < limit && connectionBudget(frontendVmSku, n + 1, maximumSurge).required <= maxConnections) n++;
   return n;
 }

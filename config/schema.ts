@@ -356,10 +356,10 @@ function crossFieldChecks(c: Unchecked<BlueprintConfigInput>, ctx: z.RefinementC
     const mysqlSku = str(c.mysql?.skuName) ?? preset.mysqlSkuName;
     const limits = MYSQL_SKUS[mysqlSku];
     const surge = c.compute?.maximumSurge === true;
-    if (limits && sku in KNOWN_VM_SKUS && max >= 1 && max <= 100) {
+    if (limits && sku in KNOWN_VM_SKUS && max >= 1 && max <= FRONTENDS_PER_REGION.max) {
       const budget = connectionBudget(sku, max, surge);
       if (budget.required > limits.maxConnections) {
-        const fits = largestFittingMaxInstances(sku, surge, limits.maxConnections);
+        const fits = largestFittingMaxInstances(sku, surge, limits.maxConnections, FRONTENDS_PER_REGION.max);
         const bigger = Object.entries(MYSQL_SKUS).find(([n, l]) => l.tier === limits.tier && n.endsWith(mysqlSku.replace(/^[A-Z]+_Standard_[A-Z]\d+/, "")) && l.maxConnections >= budget.required)?.[0];
         issue(
           ["frontends", "maxInstances"],

@@ -41,6 +41,11 @@ export function blocks(value: unknown): Record<string, unknown>[] {
   return items.filter((v): v is Record<string, unknown> => !!v && typeof v === "object");
 }
 
+/** The addresses a resource declares in `depends_on` (resolved by the pack's view). */
+export function dependsOn(a: Readonly<Record<string, unknown>>): string[] {
+  return Array.isArray(a.depends_on) ? a.depends_on.map(String) : [];
+}
+
 export const check = (ok: boolean): RuleResult => (ok ? "COMPLIANT" : "NON_COMPLIANT");
 
 /** Sources treated as "anyone on the Internet" in NSG rules. */

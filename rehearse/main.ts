@@ -11,8 +11,9 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_HEALTH_PATH, PATHS } from "../modules/cloud-init";
-import { ConfigPatchTarget, extractPayload, parseCron, parseEnvFile, Payload, payloadFile, synthesizePayloads } from "./payload";
+import { BlueprintConfigInput } from "../config";
+import { CLOUDFLARE_IP_RANGES_PINNED, DEFAULT_HEALTH_PATH, PATHS } from "../modules/cloud-init";
+import { extractPayload, parseCron, parseEnvFile, Payload, payloadFile, synthesizePayloads } from "./payload";
 import { Host, HostSpec, IMDS_IP, Net } from "./lab";
 import { MariaDb } from "./mariadb";
 import { KeyPair, Pki } from "./pki";
@@ -120,7 +121,7 @@ class Rehearsal {
   render(): void {
     const version = this.opts.release ? tarballVersion(this.opts.release) : STUB_VERSION;
     this.version = version;
-    const patch = (promote: boolean) => (c: ConfigPatchTarget) => {
+    const patch = (promote: boolean) => (c: BlueprintConfigInput) => {
       c.matomo = { ...c.matomo, version };
       // The same config change as the region-failover runbook: the secondary's server becomes the source.
       if (promote) c.mysql = { ...(c.mysql ?? {}), source: "secondary", readReplica: false };
@@ -194,8 +195,9 @@ class Rehearsal {
     fs.writeFileSync(cfIps, JSON.stringify({
       success: true, errors: [], messages: [],
       result: {
-        ipv4_cidrs: ["173.245.48.0/20", "103.21.244.0/22", "103.22.200.0/22", "103.31.4.0/22", "141.101.64.0/18", "108.162.192.0/18", "10.250.0.0/24"],
-        ipv6_cidrs: ["2400:cb00::/32", "2606:4700::/32", "2803:f800::/32"],
+        // The ranges the VMs ship, plus the lab network the rehearsal's "Cloudflare" clients come from.
+        ipv4_cidrs: [...CLOUDFLARE_IP_RANGES_PINNED.ipv4, "10.250.0.0/24"],
+        ipv6_cidrs: [...CLOUDFLARE_IP_RANGES_PINNED.ipv6],
         etag: "rehearsal",
       },
     }));

@@ -92,13 +92,13 @@ export function parseCron(text: string): CronLine[] {
   return jobs;
 }
 
-/** The single resource of `type` whose construct path ends with `suffix`. */
 /** A synthesized resource as far as the rehearsal reads it. */
 interface SynthResource {
   readonly "//"?: { readonly metadata?: { readonly path?: string } };
   readonly custom_data?: string;
 }
 
+/** The decoded custom data of the single resource of `type` whose construct path ends with `suffix`. */
 export function customDataOf(stack: { readonly resource?: Readonly<Record<string, Readonly<Record<string, SynthResource>>>> }, type: string, suffix: string): string {
   const hits = Object.values(stack.resource?.[type] ?? {}).filter((r) => r?.["//"]?.metadata?.path?.endsWith(suffix) === true);
   if (hits.length !== 1) throw new PayloadError(`expected one ${type} at *${suffix}, found ${hits.length}`);
@@ -106,9 +106,6 @@ export function customDataOf(stack: { readonly resource?: Readonly<Record<string
   if (typeof b64 !== "string" || !/^[A-Za-z0-9+/=]+$/.test(b64)) throw new PayloadError(`${type} at *${suffix}: custom_data is not plain base64`);
   return Buffer.from(b64, "base64").toString("utf8");
 }
-
-/** The environment config input a rehearsal changes before synthesizing. */
-export type ConfigPatchTarget = BlueprintConfigInput;
 
 export interface RegionPayloads {
   readonly frontend: string;
@@ -120,7 +117,7 @@ export interface RegionPayloads {
  * the Matomo version or `mysql.source`) and returns the primary region's
  * frontend and archiver custom data.
  */
-export function synthesizePayloads(patch: (c: ConfigPatchTarget) => void, workDir: string): RegionPayloads {
+export function synthesizePayloads(patch: (c: BlueprintConfigInput) => void, workDir: string): RegionPayloads {
   const input = JSON.parse(JSON.stringify(ENVIRONMENTS.example)) as BlueprintConfigInput;
   patch(input);
   const config = parseConfig("rehearsal", input);

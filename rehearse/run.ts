@@ -3,13 +3,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { BlueprintConfigInput } from "../config";
 import { PATHS } from "../modules/cloud-init";
-import { ConfigPatchTarget, extractPayload, Payload, synthesizePayloads } from "./payload";
+import { extractPayload, Payload, synthesizePayloads } from "./payload";
 import { IMDS_IP, Net } from "./lab";
 import { spawn } from "child_process";
 import { cleanUpRun, expect, newRunRoot, parseArgs, Rehearsal, STUB_OLDER, STUB_VERSION, tail, TOO_OLD } from "./main";
 import { SigningKey } from "./release";
-import { run } from "./sh";
+import { run, waitFor } from "./sh";
 
 const FE_ROLE = "frontend";
 
@@ -54,7 +55,7 @@ function infrastructure(r: Rehearsal): void {
     r.db1.must("CREATE TABLE rehearsal_probe (id INT PRIMARY KEY) ENGINE=InnoDB", r.archEnv.MATOMO_DB_NAME);
     r.db1.must("INSERT INTO rehearsal_probe VALUES (42)", r.archEnv.MATOMO_DB_NAME);
     const seen = () => r.db2.sql("SELECT id FROM rehearsal_probe", r.archEnv.MATOMO_DB_NAME).stdout.trim() === "42";
-    expect(waitForSync(seen, 30_000), `replica did not apply the probe row: ${JSON.stringify(r.db2.fields("SHOW SLAVE STATUS")).slice(0, 1500)}`);
+    expect(waitFor(seen, 30_000), `replica did not apply the probe row: ${JSON.stringify(r.db2.fields("SHOW SLAVE STATUS")).slice(0, 1500)}`);
     const st = r.db2.fields("SHOW SLAVE STATUS");
     expect(st.Master_SSL_Allowed === "Yes" && st.Master_SSL_Verify_Server_Cert === "Yes", `replication is not over verified TLS: ${JSON.stringify(st).slice(0, 600)}`);
     expect(r.db2.must("SELECT @@read_only") === "1", "replica is writable");
@@ -67,14 +68,6 @@ function firstErr(x: { stderr: string }): string {
   return x.stderr.trim().split("\n")[0].slice(0, 100);
 }
 
-function waitForSync(check: () => boolean, ms: number): boolean {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    run("sleep", ["0.3"]);
-  }
-  return check();
-}
 
 /** Frontends with the stub release: provisioning, nginx's client-certificate check, /healthz. */
 function frontendsWithoutMatomo(r: Rehearsal): void {
@@ -252,7 +245,7 @@ const versionPayloads = new Map<string, { frontend: Payload; archiver: Payload }
 export function withVersion(r: Rehearsal, version: string, promoted = false): { frontend: Payload; archiver: Payload } {
   let p = versionPayloads.get(`${version}/${promoted}`);
   if (!p) {
-    const both = synthesizePayloads((c: ConfigPatchTarget) => {
+    const both = synthesizePayloads((c: BlueprintConfigInput) => {
       c.matomo = { ...c.matomo, version };
       if (promoted) c.mysql = { ...(c.mysql ?? {}), source: "secondary", readReplica: false };
     }, r.root);

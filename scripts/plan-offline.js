@@ -29,8 +29,15 @@ async function main() {
     process.exit(1);
   }
   const { runOfflinePlan, formatTable } = require("../dist/verify/offline-terraform/run.js");
-  const { ENVIRONMENTS } = require("../dist/config/index.js");
+  const { ENVIRONMENTS, loadEnvironment } = require("../dist/config/index.js");
   const environment = process.env.MATOMO_ENV ?? "example";
+  // Same checks and messages as `npm run synth` (unknown name, invalid config) before any Terraform runs.
+  try {
+    loadEnvironment(environment);
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
   const workDir = process.env.PLAN_OFFLINE_DIR ?? path.join(os.tmpdir(), `plan-offline-${process.pid}`);
   const result = await runOfflinePlan({
     input: ENVIRONMENTS[environment], environment, workDir, env: process.env,

@@ -5,7 +5,8 @@ import { BlueprintConfig } from "../config";
 import { buildBlueprint } from "./blueprint";
 import { BlueprintChecks, POLICY_REPORT_FILE, policyReport, policyReportLines } from "../policies/pack";
 
-type Build = (app: App, config: BlueprintConfig) => unknown;
+/** Builds the stacks; returns the policy pack it applied, if any, for the report. */
+type Build = (app: App, config: BlueprintConfig) => { readonly checks?: BlueprintChecks } | void;
 
 export interface SynthesizeOptions {
   /**
@@ -32,9 +33,9 @@ export function synthesizeEnvironment(config: BlueprintConfig, outdir: string, b
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging, stackTraces: false });
-    const built = build(app, config) as { checks?: unknown } | undefined;
+    const built = build(app, config);
     app.synth();
-    if (built?.checks instanceof BlueprintChecks) {
+    if (built?.checks) {
       const report = policyReport(config.environment, built.checks.findings);
       fs.writeFileSync(path.join(staging, POLICY_REPORT_FILE), JSON.stringify(report, null, 2) + "\n");
       const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));

@@ -62,6 +62,7 @@ test("an unknown environment exits 1 and names the known ones", () => {
   const { code, errors } = runMain({ MATOMO_ENV: "staging", CDKTF_OUTDIR: outdir });
   expect(code).toBe(1);
   expect(errors).toContain(`Known: ${Object.keys(ENVIRONMENTS).join(", ")}`);
+  expect(Object.keys(ENVIRONMENTS)).toEqual(expect.arrayContaining(["example", "prod"]));
   expect(fs.existsSync(outdir)).toBe(false);
 });
 

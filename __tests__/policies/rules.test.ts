@@ -143,6 +143,10 @@ describe("platform rules beyond the compliant/non-compliant pair", () => {
   });
   test("BP-VM-5: a scale set needs only its outbound rule (pool membership is in its own NIC config)", () => {
     expect(rule("BP-VM-5").evaluate(view("azurerm_linux_virtual_machine_scale_set", { depends_on: [] }))).toBe("NON_COMPLIANT");
+    expect(rule("BP-VM-5").evaluate(view("azurerm_linux_virtual_machine_scale_set", vmss))).toBe("COMPLIANT");
+  });
+  test("BP-VMSS-2 leaves a single-zone scale set to BP-VMSS-1", () => {
+    expect(rule("BP-VMSS-2").evaluate(view("azurerm_linux_virtual_machine_scale_set", { ...vmss, zones: ["1"], zone_balance: true }))).toBe("NOT_APPLICABLE");
   });
   test("BP-MYSQL-5 ignores the source server and a promoted replica (no source any more)", () => {
     expect(rule("BP-MYSQL-5").evaluate(view("azurerm_mysql_flexible_server", { create_mode: undefined }))).toBe("NOT_APPLICABLE");

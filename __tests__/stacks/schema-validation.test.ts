@@ -11,6 +11,7 @@ describe.each(Object.keys(ENVIRONMENTS))("every synthesized stack of '%s' matche
   test("all stacks are present", () => {
     const apps = [config.regions.primary, config.regions.secondary].map((r) => `app-${r.shortName}`);
     expect(Object.keys(stacks).sort()).toEqual(["core", "data", "edge", ...apps].sort());
+    expect(apps.every((a) => /^app-[a-z]{2,4}$/.test(a))).toBe(true);
   });
 
   test.each(Object.keys(stacks))("%s: 0 schema errors", (id) => {

@@ -1,5 +1,5 @@
 import { DIAGNOSTIC_METRIC_CATEGORIES, DIAGNOSTIC_TARGETS_WITHOUT_LOGS, metricCategoriesFor } from "../../modules/common/diagnostics";
-import { check, PolicyRule } from "../rule";
+import { blocks, check, PolicyRule } from "../rule";
 
 /** `${azurerm_storage_account.x.id}/fileServices/default` -> `azurerm_storage_account/fileServices/default`. */
 export function diagnosticTargetKind(targetResourceId: unknown): string | undefined {
@@ -7,8 +7,6 @@ export function diagnosticTargetKind(targetResourceId: unknown): string | undefi
   const m = /^\$\{([a-z0-9_]+)\.[^.}]+\.id\}(\/.*)?$/.exec(targetResourceId);
   return m ? `${m[1]}${m[2] ?? ""}` : undefined;
 }
-
-const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : v && typeof v === "object" ? [v as Record<string, unknown>] : []);
 
 export const diagnosticsMetricCategories: PolicyRule = {
   id: "BP-DIAG-1",
@@ -22,8 +20,8 @@ export const diagnosticsMetricCategories: PolicyRule = {
     const kind = diagnosticTargetKind(a.target_resource_id);
     if (kind === undefined) return "NOT_APPLICABLE";
     const allowed = metricCategoriesFor(kind);
-    const metricsOk = list(a.enabled_metric).every((m) => allowed.includes(String(m.category)));
-    const logsOk = !DIAGNOSTIC_TARGETS_WITHOUT_LOGS.includes(kind) || list(a.enabled_log).length === 0;
+    const metricsOk = blocks(a.enabled_metric).every((m) => allowed.includes(String(m.category)));
+    const logsOk = !DIAGNOSTIC_TARGETS_WITHOUT_LOGS.includes(kind) || blocks(a.enabled_log).length === 0;
     return check(metricsOk && logsOk);
   },
 };

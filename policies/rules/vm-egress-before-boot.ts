@@ -1,6 +1,4 @@
-import { check, PolicyRule } from "../rule";
-
-const dependsOn = (a: Record<string, unknown>): string[] => (Array.isArray(a.depends_on) ? a.depends_on.map(String) : []);
+import { check, dependsOn, PolicyRule } from "../rule";
 
 export const vmEgressBeforeBoot: PolicyRule = {
   id: "BP-VM-5",

@@ -17,7 +17,10 @@ import type { Value } from "./values";
 import replaceTable from "./replace-on-change.json";
 import fixtures from "./fixtures.json";
 
-/** Types whose replacement loses data or identity (the same list the stateful-ID test pins). */
+/**
+ * Types whose replacement loses data or identity: the stateful types of policy BP-STATE-1 plus what the
+ * stateful-ID test pins (secrets, identities, resource groups, public IPs Cloudflare points at).
+ */
 export const STATEFUL_TYPES = new Set([
   "azurerm_mysql_flexible_server", "azurerm_mysql_flexible_database", "azurerm_storage_account", "azurerm_storage_share",
   "azurerm_key_vault", "azurerm_key_vault_secret", "azurerm_resource_group", "azurerm_user_assigned_identity",
