@@ -10,6 +10,7 @@ import { CRON_JOBS, DEFAULT_HEALTH_PATH, MatomoHostSettings, renderArchiverCloud
 import { resolveSizing } from "../modules/common/sizing";
 import { suppressRule } from "../policies/suppressions";
 import { MetricAlerts } from "../modules/monitoring/alerts";
+import { frontendAlerts, loadBalancerAlerts } from "../modules/monitoring/catalog";
 import { ArchiveHeartbeat } from "../modules/monitoring/archive-heartbeat";
 import { SYSLOG_TAGS } from "../modules/cloud-init";
 import type { CronJob } from "../modules/cloud-init/constants";
@@ -136,17 +137,13 @@ export class AppStack extends BlueprintStack {
     }
 
     const actionGroupId = core.alerts.actionGroup.id;
-    const vmssNs = "Microsoft.Compute/virtualMachineScaleSets";
     new MetricAlerts(this, "FrontendAlerts", {
       namePrefix: naming.regional(region, "web"),
       resourceGroupName: rg,
       scope: this.frontends.scaleSet.id,
       actionGroupId,
       tags,
-      alerts: [
-        { key: "cpu", description: `Frontend CPU above ${config.alerts.frontendCpuPercent}% for 15 min although autoscale allows ${maxInstances} instances: raise frontends.maxInstances or the size.`, metricNamespace: vmssNs, metricName: "Percentage CPU", aggregation: "Average", operator: "GreaterThan", threshold: config.alerts.frontendCpuPercent, severity: 2, windowSize: "PT15M" },
-        { key: "unhealthy", description: "A frontend instance is unavailable; automatic repair replaces it after the grace period.", metricNamespace: vmssNs, metricName: "VmAvailabilityMetric", aggregation: "Minimum", operator: "LessThan", threshold: 1, severity: 2, windowSize: "PT15M" },
-      ],
+      alerts: frontendAlerts(config.alerts, maxInstances),
     });
     new MetricAlerts(this, "LoadBalancerAlerts", {
       namePrefix: naming.regional(region, "lb"),
@@ -154,9 +151,7 @@ export class AppStack extends BlueprintStack {
       scope: this.loadBalancer.lb.id,
       actionGroupId,
       tags,
-      alerts: [
-        { key: "probe-health", description: "Fewer than all frontends pass the /healthz probe; below half, Cloudflare will fail this region over.", metricNamespace: "Microsoft.Network/loadBalancers", metricName: "DipAvailability", aggregation: "Average", operator: "LessThan", threshold: 100, severity: 2, windowSize: "PT5M" },
-      ],
+      alerts: loadBalancerAlerts(),
     });
     if (this.archiver) {
       new ArchiveHeartbeat(this, "ArchiveHeartbeat", {

@@ -9,6 +9,7 @@ import { ManagedSecret } from "../modules/key-vault/key-vault";
 import { DB_NAME, DB_USERS, SECRET_NAMES } from "../modules/common/secret-names";
 import { resolveSizing } from "../modules/common/sizing";
 import { MetricAlerts } from "../modules/monitoring/alerts";
+import { mysqlReplicaAlerts, mysqlServerAlerts } from "../modules/monitoring/catalog";
 
 export interface DataStackProps extends BlueprintStackProps {
   readonly core: CoreStack;
@@ -101,26 +102,13 @@ export class DataStack extends BlueprintStack {
     };
     this.shares = { primary: share("primary"), secondary: share("secondary") };
 
-    const mysqlNs = "Microsoft.DBforMySQL/flexibleServers";
-    const a = config.alerts;
     new MetricAlerts(this, "MysqlAlerts", {
       namePrefix: naming.global("mysql"),
       resourceGroupName: primaryNet.resourceGroup.name,
       scope: this.database.server.id,
       actionGroupId: core.alerts.actionGroup.id,
       tags,
-      alerts: [
-        { key: "cpu", description: `MySQL CPU above ${a.mysqlCpuPercent}% for 15 min: scale the SKU (docs/runbooks/scale.md).`, metricNamespace: mysqlNs, metricName: "cpu_percent", aggregation: "Average", operator: "GreaterThan", threshold: a.mysqlCpuPercent, severity: 2, windowSize: "PT15M" },
-        { key: "storage", description: `MySQL storage above ${a.mysqlStoragePercent}% (auto-grow is on: check growth and cost).`, metricNamespace: mysqlNs, metricName: "storage_percent", aggregation: "Maximum", operator: "GreaterThan", threshold: a.mysqlStoragePercent, severity: 2 },
-        { key: "connections", description: `Active connections above ${a.mysqlConnectionsPercent}% of max_connections (${sizing.mysqlMaxConnections}).`, metricNamespace: mysqlNs, metricName: "active_connections", aggregation: "Maximum", operator: "GreaterThan", threshold: Math.floor((sizing.mysqlMaxConnections * a.mysqlConnectionsPercent) / 100), severity: 2 },
-        // Zone-redundant HA exists only on a server born as the source (create-time only on Azure).
-        ...(this.database.sourceHasHa
-          ? [
-              { key: "ha-io", description: "Zone-redundant HA replication IO thread stopped: the standby is not receiving changes.", metricNamespace: mysqlNs, metricName: "HA_IO_status", aggregation: "Maximum" as const, operator: "LessThan" as const, threshold: 1, severity: 1 as const },
-              { key: "ha-sql", description: "Zone-redundant HA replication SQL thread stopped: the standby is not applying changes.", metricNamespace: mysqlNs, metricName: "HA_SQL_status", aggregation: "Maximum" as const, operator: "LessThan" as const, threshold: 1, severity: 1 as const },
-            ]
-          : []),
-      ],
+      alerts: mysqlServerAlerts(config.alerts, sizing.mysqlMaxConnections, this.database.sourceHasHa),
     });
     if (this.database.replica) {
       new MetricAlerts(this, "ReplicaAlerts", {
@@ -129,9 +117,7 @@ export class DataStack extends BlueprintStack {
         scope: this.database.replica.id,
         actionGroupId: core.alerts.actionGroup.id,
         tags,
-        alerts: [
-          { key: "lag", description: `Replica lag above ${a.replicationLagSeconds} s: this is the data a region failover would lose now.`, metricNamespace: mysqlNs, metricName: "replication_lag", aggregation: "Maximum", operator: "GreaterThan", threshold: a.replicationLagSeconds, severity: 2 },
-        ],
+        alerts: mysqlReplicaAlerts(config.alerts),
       });
     }
 
