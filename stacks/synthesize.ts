@@ -31,6 +31,8 @@ export interface SynthesizeOptions {
 export function synthesizeEnvironment(config: BlueprintConfig, outdir: string, build: Build = buildBlueprint, options: SynthesizeOptions = {}): void {
   const staging = `${outdir}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
+  // cdktf creates only the last folder of its outdir; CDKTF_OUTDIR may name a deeper one.
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
   try {
     const app = new App({ outdir: staging, stackTraces: false });
     const built = build(app, config);

@@ -66,8 +66,8 @@ test("an unknown environment exits 1 and names the known ones", () => {
   expect(fs.existsSync(outdir)).toBe(false);
 });
 
-test("a valid environment synthesizes every stack", () => {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "cdktf.out");
+test("a valid environment synthesizes every stack, also into a CDKTF_OUTDIR whose parent folders do not exist yet", () => {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "ci", "artifacts", "cdktf.out");
   const { code } = runMain({ MATOMO_ENV: "remote", CDKTF_OUTDIR: outdir }, (envs) => {
     envs.remote = {
       ...fixtureEnvironment,
