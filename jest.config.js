@@ -7,8 +7,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   transform: { "^.+\\.tsx?$": ["@swc/jest", {}] },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   // Jest defaults to cores - 1 workers, i.e. one on a 2-core machine; synth-heavy files gain from both.
   maxWorkers: 2,
   testTimeout: 60000,

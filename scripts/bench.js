@@ -68,9 +68,16 @@ for (const id of stackIds) {
   for (const byName of Object.values(j.resource ?? {})) resources += Object.keys(byName).length;
 }
 
-const t0 = Date.now();
-const jest = spawnSync("npx", ["jest", "--ci", "--silent"], { cwd: ROOT, env, encoding: "utf8" });
-const testSeconds = (Date.now() - t0) / 1000;
+// The suite, like the synths, is timed several times (at most 3: each run takes half a minute).
+const testRuns = [];
+let jest;
+for (let i = 0; i < Math.min(RUNS, 3); i++) {
+  const t0 = Date.now();
+  jest = spawnSync("npx", ["jest", "--ci", "--silent"], { cwd: ROOT, env, encoding: "utf8" });
+  testRuns.push((Date.now() - t0) / 1000);
+  if (jest.status !== 0) break;
+}
+const testSeconds = median(testRuns);
 const summary = (jest.stderr.match(/Tests:.*$/m) ?? ["Tests: ?"])[0];
 
 const ratioCli = blueprintCli / baselineCli;
@@ -79,5 +86,5 @@ console.log(`cdktf synth, all ${stackIds.length} stacks (${resources} resources)
 console.log(`cdktf synth, one-resource app:             ${baselineCli.toFixed(2)} s`);
 console.log(`synth ratio (the figure):                  ${ratioCli.toFixed(2)} (target <= 1.5) ${ratioCli <= 1.5 ? "OK" : "OVER"}`);
 console.log(`app only (node dist/main.js):              ${blueprint.toFixed(2)} s vs ${baseline.toFixed(2)} s one-resource = ${ratio.toFixed(2)}x (no CLI; module loading and cdktf token resolution dominate)`);
-console.log(`test suite wall time (jest):          ${testSeconds.toFixed(1)} s (target <= 30 s on ${os.cpus().length} cores) ${testSeconds <= 30 ? "OK" : "OVER"}; ${summary}`);
+console.log(`test suite wall time (jest):          ${testSeconds.toFixed(1)} s median of ${testRuns.map((t) => t.toFixed(1)).join(", ")} (target <= 30 s on ${os.cpus().length} cores) ${testSeconds <= 30 ? "OK" : "OVER"}; ${summary}`);
 process.exit(jest.status === 0 ? 0 : 1);

@@ -1,24 +1,33 @@
 import "cdktf/lib/testing/adapters/jest";
+import { Testing } from "cdktf";
 import { LoadBalancerMonitor } from "@cdktf/provider-cloudflare/lib/load-balancer-monitor";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { exampleConfig } from "../helpers";
+import * as fs from "fs";
+import * as path from "path";
+import { exampleSynth, TfJson } from "../helpers";
 import { SECRET_NAMES } from "../../modules/common/secret-names";
 import { loadProjectSchemas, validateTerraformJson, formatIssues } from "../../verify/schema/validator";
 import { CLOUDFLARE_RULES } from "../../policies/rules/cloudflare";
-import { all, at, driftProblems, EdgeSynth, inCore, refOf, synthEdge } from "./synth-edge";
+import { all, at, driftProblems, inCore, refOf } from "./synth-edge";
+import { POLICY_REPORT_FILE, PolicyFinding } from "../../policies/pack";
 import { DRIFTING_ATTRIBUTES } from "../../modules/edge/provider-drift";
 import { checkRateLimitExpression, expressionFields } from "../../modules/edge/plan-profile";
 import { loginRequestExpression } from "../../modules/edge/edge-rules";
 import { configFields } from "../../config/reference";
 
+// The resource matchers used below; only this file needs them, so only it loads them.
+Testing.setupJest();
+
 const CF_RANGES = "${data.cloudflare_ip_ranges.CloudflareIpRanges.ipv4_cidrs}";
 const HOST = "analytics.example.com";
 
-let s: EdgeSynth;
+// The run's shared synth of the example: core and edge as `npm run synth` writes them, and its policy report.
+let s: { core: TfJson; edge: TfJson; findings: PolicyFinding[] };
 beforeAll(() => {
-  s = synthEdge(exampleConfig());
+  const { dir, stacks } = exampleSynth();
+  s = { core: stacks.core, edge: stacks.edge, findings: JSON.parse(fs.readFileSync(path.join(dir, POLICY_REPORT_FILE), "utf8")).findings };
 });
 const edgeText = () => JSON.stringify(s.edge);
 const pool = (key: "primary" | "secondary") => at(s.edge, "cloudflare_load_balancer_pool", `Pool-${key}/Resource`);
@@ -322,7 +331,7 @@ describe("verification", () => {
   });
 
   test("every Cloudflare rule ran on the edge stack and passed", () => {
-    const findings = s.checks.findings.filter((f) => f.path.startsWith("edge/"));
+    const findings = s.findings.filter((f) => f.path.startsWith("edge/"));
     expect(findings.filter((f) => f.result === "NON_COMPLIANT")).toEqual([]);
     const passed = new Set(findings.filter((f) => f.result === "COMPLIANT").map((f) => f.ruleId));
     expect(CLOUDFLARE_RULES.map((r) => r.id).filter((id) => !passed.has(id))).toEqual([]);

@@ -1,11 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Testing } from "cdktf";
-import { exampleConfig } from "../helpers";
-import { CoreStack } from "../../stacks/core-stack";
-import { DataStack } from "../../stacks/data-stack";
-import { EdgeStack } from "../../stacks/edge-stack";
+import { exampleSynth } from "../helpers";
 import { outsideReferences } from "../delivery/standalone";
 
 interface ReportModule {
@@ -18,17 +14,6 @@ interface ReportModule {
 // Plain Node script (no build step); typed here by hand.
  
 const report = require("../../scripts/report.js") as ReportModule;
-
-/** core + data + edge as `npm run synth` writes them. */
-function synthOutdir(patch?: (c: any) => void): string {
-  const app = Testing.app();
-  const config = exampleConfig(patch);
-  const core = new CoreStack(app, "core", { config });
-  new DataStack(app, "data", { config, core });
-  new EdgeStack(app, "edge", { config, core });
-  app.synth();
-  return app.outdir;
-}
 
 function run(argv: string[]): { rc: number; out: string; err: string } {
   const out: string[] = [];
@@ -45,7 +30,8 @@ function run(argv: string[]): { rc: number; out: string; err: string } {
 
 let outdir: string;
 beforeAll(() => {
-  outdir = synthOutdir();
+  // The run's shared synth of the example (read-only: tests that change it work on a copy).
+  outdir = exampleSynth().dir;
 });
 
 test("without a synthesized edge stack it says what to do and exits 1", () => {
@@ -99,6 +85,7 @@ test("numbers are computed from the JSON, not fixed: a changed monitor changes t
 test("app stacks, when present, give the LB probe detection and the shared-files copy interval", () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
   fs.cpSync(outdir, copy, { recursive: true });
+  for (const stack of fs.readdirSync(path.join(copy, "stacks")).filter((s) => s.startsWith("app-"))) fs.rmSync(path.join(copy, "stacks", stack), { recursive: true });
   fs.mkdirSync(path.join(copy, "stacks/app-weu"));
   const app = {
     resource: {

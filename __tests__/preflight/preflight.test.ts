@@ -16,6 +16,7 @@ import { planTier } from "../../preflight/checks/cloudflare-zone";
 import { parseMysqlSku } from "../../preflight/checks/mysql-sku";
 import { vmNeeds, zoneRestriction } from "../../preflight/compute";
 import { recordedAccount } from "./recorded";
+import { exampleSynth } from "../helpers";
 
 // The account the recorded responses describe: a production-shaped environment (medium, Business plan, remote
 // state) built from the test fixture, not from an editable environment file, with surge on so every check has
@@ -235,7 +236,7 @@ async function runWith(input: BlueprintConfigInput, ids: string[], account = "go
 }
 
 test("every azurerm resource type the stacks synthesize has its resource provider in the table", () => {
-  const out = process.env.MATOMO_TEST_EXAMPLE_OUT!;
+  const out = exampleSynth().dir;
   const types = new Set<string>();
   for (const stack of fs.readdirSync(path.join(out, "stacks"))) {
     const json = JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8"));

@@ -1,8 +1,29 @@
-import { byPath, exampleConfig, resourcesOf, synthAll, TfJson } from "../helpers";
+import { byPath, exampleConfig, exampleSynth, resourcesOf, synthAll, TfJson, promotedConfig } from "../helpers";
+import { frontendAlerts, loadBalancerAlerts, mysqlReplicaAlerts, mysqlServerAlerts } from "../../modules/monitoring/catalog";
+import { MetricAlertSpec } from "../../modules/monitoring/alerts";
 
+// The run's shared synth of the example (default thresholds); the catalogs' tests below use others.
 let stacks: Record<string, TfJson>;
 beforeAll(() => {
-  stacks = synthAll(exampleConfig((c) => (c.alerts = { ...c.alerts, mysqlCpuPercent: 75, archiveStaleHours: 4 }))).stacks;
+  stacks = exampleSynth().stacks;
+});
+
+describe("catalogs follow the configured thresholds", () => {
+  const t = { mysqlCpuPercent: 75, mysqlStoragePercent: 90, mysqlConnectionsPercent: 60, replicationLagSeconds: 120, frontendCpuPercent: 70 };
+  const byKey = (specs: MetricAlertSpec[]) => Object.fromEntries(specs.map((s) => [s.key, s]));
+  test("MySQL server: CPU, storage, connections as a share of max_connections, HA threads only with HA", () => {
+    const a = byKey(mysqlServerAlerts(t, 1000, true));
+    expect([a.cpu.threshold, a.storage.threshold, a.connections.threshold]).toEqual([75, 90, 600]);
+    expect(a.connections.description).toContain("60% of max_connections (1000)");
+    expect(Object.keys(a)).toEqual(["cpu", "storage", "connections", "ha-io", "ha-sql"]);
+    expect(Object.keys(byKey(mysqlServerAlerts(t, 1000, false)))).toEqual(["cpu", "storage", "connections"]);
+  });
+  test("replica lag, frontend CPU with the autoscale ceiling in its advice, probe health", () => {
+    expect(mysqlReplicaAlerts(t)[0]).toMatchObject({ metricName: "replication_lag", threshold: 120 });
+    const fe = byKey(frontendAlerts(t, 9));
+    expect(fe.cpu).toMatchObject({ threshold: 70, description: expect.stringContaining("autoscale allows 9 instances") });
+    expect(loadBalancerAlerts()[0]).toMatchObject({ metricName: "DipAvailability", threshold: 100 });
+  });
 });
 
 const alertsIn = (stack: TfJson) =>
@@ -17,7 +38,7 @@ test("one action group e-mails the configured address", () => {
 test("MySQL: CPU, storage, connections, HA state on the primary; lag on the replica", () => {
   const a = alertsIn(stacks.data);
   const pick = (n: string) => a[`ctso-matomo-ex-${n}`].criteria[0];
-  expect(pick("mysql-cpu")).toMatchObject({ metric_name: "cpu_percent", operator: "GreaterThan", threshold: 75 });
+  expect(pick("mysql-cpu")).toMatchObject({ metric_name: "cpu_percent", operator: "GreaterThan", threshold: 80 });
   expect(pick("mysql-storage")).toMatchObject({ metric_name: "storage_percent", threshold: 85 });
   expect(pick("mysql-connections")).toMatchObject({ metric_name: "active_connections", threshold: Math.floor(0.8 * (2 * 6 * 36 + 60)) });
   expect(pick("mysql-ha-io")).toMatchObject({ metric_name: "HA_IO_status", operator: "LessThan", threshold: 1 });
@@ -28,12 +49,18 @@ test("MySQL: CPU, storage, connections, HA state on the primary; lag on the repl
 });
 
 test("no lag alert once the replica is promoted (it is the primary then)", () => {
-  const promoted = synthAll(exampleConfig((c) => (c.mysql = { source: "secondary", readReplica: false }))).stacks;
+  const promoted = synthAll(promotedConfig()).stacks;
   const alerts = alertsIn(promoted.data);
   expect(Object.keys(alerts)).not.toContain("ctso-matomo-ex-mysql-replica-lag");
   // CPU, storage and connections follow the writable server; it has no zone-redundant HA to watch.
   expect(alerts["ctso-matomo-ex-mysql-cpu"].scopes[0]).toMatch(/Mysql_Replica/);
   expect(Object.keys(alerts)).not.toContain("ctso-matomo-ex-mysql-ha-io");
+});
+
+test("configured thresholds reach the stacks (the promoted variant sets non-default ones)", () => {
+  const promoted = synthAll(promotedConfig()).stacks;
+  expect(alertsIn(promoted.data)["ctso-matomo-ex-mysql-cpu"].criteria[0].threshold).toBe(75);
+  expect(byPath(promoted["app-weu"], "azurerm_monitor_scheduled_query_rules_alert_v2", "ArchiveHeartbeat/StaleAlert").window_duration).toBe("PT4H");
 });
 
 test.each(["app-weu", "app-neu"])("%s: scale-set CPU and unavailable instances, load-balancer probe health", (id) => {
@@ -46,7 +73,7 @@ test.each(["app-weu", "app-neu"])("%s: scale-set CPU and unavailable instances, 
 test("archiving falling behind: agent, syslog collection and a stale-heartbeat query on the archiver only", () => {
   const weu = stacks["app-weu"];
   const rule = byPath(weu, "azurerm_monitor_scheduled_query_rules_alert_v2", "ArchiveHeartbeat/StaleAlert");
-  expect(rule).toMatchObject({ window_duration: "PT4H", evaluation_frequency: "PT15M", severity: 2 });
+  expect(rule).toMatchObject({ window_duration: "PT3H", evaluation_frequency: "PT15M", severity: 2 });
   expect(rule.criteria[0]).toMatchObject({ time_aggregation_method: "Count", operator: "LessThan", threshold: 1 });
   expect(rule.criteria[0].query).toContain("matomo-archive-heartbeat");
   expect(byPath(weu, "azurerm_virtual_machine_extension", "ArchiveHeartbeat/MonitorAgent").type).toBe("AzureMonitorLinuxAgent");

@@ -2,7 +2,7 @@ import * as path from "path";
 import * as fs from "fs";
 import { Testing } from "cdktf";
 import { CoreStack } from "../../stacks/core-stack";
-import { exampleConfig, resourcesOf, synthAll, byPath, TfJson, exampleSynth } from "../helpers";
+import { exampleConfig, resourcesOf, synthAll, byPath, TfJson, exampleSynth, promotedConfig } from "../helpers";
 import { ALL_RULES } from "../../policies/rules";
 
 let rebuilt: ReturnType<typeof synthAll> | undefined;
@@ -139,7 +139,7 @@ describe("data stack", () => {
   });
 
   test("promoting the replica is one config value", () => {
-    const { stacks } = synthAll(exampleConfig((c) => (c.mysql = { source: "secondary", readReplica: false })));
+    const { stacks } = synthAll(promotedConfig());
     const promoted = byPath(stacks.data, "azurerm_mysql_flexible_server", "Mysql/Replica");
     expect(promoted.replication_role).toBe("None");
     // Read back empty after promotion, and replace-on-change: ignored, so the promoted server is kept.
