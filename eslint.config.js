@@ -22,13 +22,19 @@ module.exports = tseslint.config(
     files: PRODUCTION,
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
-      "no-restricted-imports": ["error", {
-        patterns: [{
-          regex: "^@cdktf/provider-[a-z]+$",
-          message: "import the class by deep path, e.g. '@cdktf/provider-azurerm/lib/resource-group' (the package root loads every resource: 5-10x slower)",
-        }],
-      }],
-      "no-restricted-syntax": ["error",
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^@cdktf/provider-[a-z]+$",
+              message: "import the class by deep path, e.g. '@cdktf/provider-azurerm/lib/resource-group' (the package root loads every resource: 5-10x slower)",
+            },
+          ],
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: "read the environment only in an entry point (main.ts, preflight/cli.ts) and pass plain props down",
@@ -44,7 +50,21 @@ module.exports = tseslint.config(
   { files: ["stacks/**/*.ts", "modules/**/*.ts", "policies/**/*.ts"], rules: { "no-console": ["error"] } },
   {
     files: ["**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly", __filename: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", URL: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        __filename: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        URL: "readonly",
+      },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {

@@ -28,7 +28,7 @@ export function tool(cmd: string, debianPackage: string): { available: boolean; 
       })) as unknown as jest.It;
     return { available: false, test: failing, label: "" };
   }
-   
+
   console.warn(`SKIPPED: ${hint}`);
   return { available: false, test: test.skip, label: ` [SKIPPED: ${hint}]` };
 }

@@ -11,7 +11,16 @@ export const MYSQL_MAX_CONNECTIONS_SOURCE = "https://learn.microsoft.com/azure/m
 
 /** Azure's maximum `max_connections` by server memory (GiB): about 170.7 per GiB, as published per size. */
 const MAX_CONNECTIONS_BY_MEMORY_GIB: Readonly<Record<number, number>> = {
-  8: 1365, 16: 2731, 32: 5461, 64: 10923, 128: 21845, 160: 27306, 192: 32768, 256: 43691, 384: 65536, 504: 86016,
+  8: 1365,
+  16: 2731,
+  32: 5461,
+  64: 10923,
+  128: 21845,
+  160: 27306,
+  192: 32768,
+  256: 43691,
+  384: 65536,
+  504: 86016,
 };
 
 export interface MysqlSkuLimits {

@@ -25,7 +25,7 @@ export function formatCidr(c: Cidr): string {
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const p = Math.min(a.prefix, b.prefix);
   const mask = p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
-  return ((a.network & mask) >>> 0) === ((b.network & mask) >>> 0);
+  return (a.network & mask) >>> 0 === (b.network & mask) >>> 0;
 }
 
 /** The `index`-th subnet of `prefix` length inside `parent`. */

@@ -23,7 +23,9 @@ export function discoverEnvironments(dir: string = path.join(__dirname, "environ
     const exported = Object.values(require(path.join(dir, file)) as Record<string, unknown>).filter((v) => v && typeof v === "object");
     const configs = [...new Set(exported)];
     if (configs.length !== 1) {
-      throw new Error(`config/environments/${m[1]}.${m[2]} must export exactly one environment config object (found ${configs.length}); see config/environments/example.ts`);
+      throw new Error(
+        `config/environments/${m[1]}.${m[2]} must export exactly one environment config object (found ${configs.length}); see config/environments/example.ts`,
+      );
     }
     found[m[1]] = configs[0] as BlueprintConfigInput;
   }
@@ -41,13 +43,17 @@ export function loadEnvironment(name: string, environments: Readonly<Record<stri
   }
   const config = parseConfig(name, input);
   // The `environment` value keys the state files and every resource name: two files with the same one would overwrite each other.
-  const twins = Object.entries(environments).filter(([other, c]) => other !== name && (c as { environment?: unknown }).environment === config.environment).map(([other]) => other);
+  const twins = Object.entries(environments)
+    .filter(([other, c]) => other !== name && (c as { environment?: unknown }).environment === config.environment)
+    .map(([other]) => other);
   if (twins.length > 0) {
-    throw new ConfigError(name, [{
-      field: "environment",
-      received: JSON.stringify(config.environment),
-      message: `is also used by config/environments/${twins.join(", ")}.ts: both would share Terraform state keys and Azure resource names; give each environment its own value`,
-    }]);
+    throw new ConfigError(name, [
+      {
+        field: "environment",
+        received: JSON.stringify(config.environment),
+        message: `is also used by config/environments/${twins.join(", ")}.ts: both would share Terraform state keys and Azure resource names; give each environment its own value`,
+      },
+    ]);
   }
   return config;
 }

@@ -12,7 +12,10 @@ export interface ConfigProblem {
 
 /** Thrown when an environment config is invalid; lists every problem at once. */
 export class ConfigError extends Error {
-  constructor(readonly environment: string, readonly problems: readonly ConfigProblem[]) {
+  constructor(
+    readonly environment: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
     super(
       `Invalid config for environment '${environment}' (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
         problems.map((p) => `  - ${p.field}: ${p.message} (received: ${p.received})`).join("\n") +

@@ -73,7 +73,14 @@ export function configFields(): Array<{ field: string; type: string; required: b
       return;
     }
     if (s.oneOf) {
-      rows.push({ field: path, type: "one of below", required, default: s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : "", constraint: "", description });
+      rows.push({
+        field: path,
+        type: "one of below",
+        required,
+        default: s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : "",
+        constraint: "",
+        description,
+      });
       s.oneOf.forEach((variant: JsonSchema) => {
         const tag = variant.properties?.type?.const;
         for (const [k, child] of Object.entries<JsonSchema>(variant.properties ?? {})) {
@@ -87,7 +94,7 @@ export function configFields(): Array<{ field: string; type: string; required: b
       field: path,
       type: typeOf(s),
       required: required && s.default === undefined,
-      default: s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : presetDefault ?? "",
+      default: s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : (presetDefault ?? ""),
       constraint: constraintOf(s),
       description,
     });
@@ -108,7 +115,9 @@ export function renderConfigReference(): string {
     "",
     "| field | type | required | default | constraint | description |",
     "|---|---|---|---|---|---|",
-    ...configFields().map((r) => `| \`${r.field}\` | ${cell(r.type)} | ${r.required ? "yes" : "no"} | ${cell(r.default)} | ${cell(r.constraint)} | ${cell(r.description)} |`),
+    ...configFields().map(
+      (r) => `| \`${r.field}\` | ${cell(r.type)} | ${r.required ? "yes" : "no"} | ${cell(r.default)} | ${cell(r.constraint)} | ${cell(r.description)} |`,
+    ),
     "",
     "## Rules across fields",
     "",

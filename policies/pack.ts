@@ -17,11 +17,14 @@ export function viewOf(resource: TerraformResource): ResourceView {
   const tf = resource.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
   const attributes = tf.resource[resource.terraformResourceType][resource.friendlyUniqueId];
   // depends_on holds references (tokens) until synthesis; resolve them so rules can read the addresses.
-  const dependsOn = attributes.depends_on === undefined ? undefined : Tokenization.resolve(attributes.depends_on, {
-    scope: resource,
-    preparing: false,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  });
+  const dependsOn =
+    attributes.depends_on === undefined
+      ? undefined
+      : Tokenization.resolve(attributes.depends_on, {
+          scope: resource,
+          preparing: false,
+          resolver: new DefaultTokenResolver(new StringConcat()),
+        });
   return { type: resource.terraformResourceType, attributes: dependsOn === undefined ? attributes : { ...attributes, depends_on: dependsOn } };
 }
 
@@ -71,7 +74,13 @@ export const POLICY_REPORT_FILE = "policy-report.json";
 
 export interface PolicyReport {
   readonly environment: string;
-  readonly rules: ReadonlyArray<{ readonly id: string; readonly checkovId?: string; readonly level: PolicyRule["level"]; readonly description: string; readonly explanation: string }>;
+  readonly rules: ReadonlyArray<{
+    readonly id: string;
+    readonly checkovId?: string;
+    readonly level: PolicyRule["level"];
+    readonly description: string;
+    readonly explanation: string;
+  }>;
   readonly summary: Readonly<Record<RuleResult | "SUPPRESSED", number>>;
   /** Every evaluation of a rule on a resource, sorted by rule and path. */
   readonly findings: readonly PolicyFinding[];
@@ -98,6 +107,8 @@ export function policyReportLines(report: PolicyReport): string[] {
     return [];
   });
   const s = report.summary;
-  lines.push(`policy: ${s.COMPLIANT} compliant, ${s.SUPPRESSED} suppressed, ${s.NON_COMPLIANT} non-compliant over ${report.rules.length} rules (${POLICY_REPORT_FILE})`);
+  lines.push(
+    `policy: ${s.COMPLIANT} compliant, ${s.SUPPRESSED} suppressed, ${s.NON_COMPLIANT} non-compliant over ${report.rules.length} rules (${POLICY_REPORT_FILE})`,
+  );
   return lines;
 }

@@ -31,7 +31,11 @@ function parseArgs(argv: readonly string[]): Args {
     };
     if (a === "--json") args.json = true;
     else if (a === "--help" || a === "-h") args.help = true;
-    else if (a === "--only" || a.startsWith("--only=")) args.only = value().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (a === "--only" || a.startsWith("--only="))
+      args.only = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === "--egress-ip" || a.startsWith("--egress-ip=")) args.egressIp = value();
     else throw new Error(`unknown option '${a}'. ${USAGE}`);
   }
@@ -48,7 +52,12 @@ async function echoEgressIp(): Promise<string> {
  * The preflight command. `env` is the process environment; `deps` replaces the live credential, HTTP clients
  * and address lookup (tests). Returns the exit code: 0 all passed or skipped, 1 a check failed, 2 it could not run.
  */
-export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Io, deps: Partial<PreflightDeps> = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: Io,
+  deps: Partial<PreflightDeps> = {},
+): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);

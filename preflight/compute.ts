@@ -61,7 +61,8 @@ export function zoneRestriction(sku: ResourceSku, location: string, zone: string
   };
   for (const r of sku.restrictions ?? []) {
     if (r.type === "Location" && applies(r)) return `restricted in the whole region (${r.reasonCode ?? "no reason given"})`;
-    if (r.type === "Zone" && applies(r) && (r.restrictionInfo?.zones ?? []).includes(zone)) return `restricted in zone ${zone} (${r.reasonCode ?? "no reason given"})`;
+    if (r.type === "Zone" && applies(r) && (r.restrictionInfo?.zones ?? []).includes(zone))
+      return `restricted in zone ${zone} (${r.reasonCode ?? "no reason given"})`;
   }
   const info = sku.locationInfo?.find((i) => i.location?.toLowerCase() === loc && !i.type);
   if (!info?.zones?.includes(zone)) return `not offered in zone ${zone}`;

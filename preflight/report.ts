@@ -26,7 +26,9 @@ export function formatText(environment: string, results: readonly CheckResult[])
     lines.push(`    source: ${r.sources.join(" ")}`);
   }
   const s = summarize(results);
-  lines.push(`preflight '${environment}': ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.failed > 0 ? ": fix every problem above before the first deploy" : ""}`);
+  lines.push(
+    `preflight '${environment}': ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.failed > 0 ? ": fix every problem above before the first deploy" : ""}`,
+  );
   return lines.join("\n");
 }
 

@@ -61,7 +61,13 @@ export async function runPreflight(environment: string, config: BlueprintConfig,
 
   const azure: AzureApi = needs.has("azure")
     ? azureApi(deps.credential, config.azure.subscriptionId, deps.azureHttpClient)
-    : { providers: () => unavailable("Azure"), feature: () => unavailable("Azure"), vmSkus: () => unavailable("Azure"), computeUsages: () => unavailable("Azure"), mysqlCapabilities: () => unavailable("Azure") };
+    : {
+        providers: () => unavailable("Azure"),
+        feature: () => unavailable("Azure"),
+        vmSkus: () => unavailable("Azure"),
+        computeUsages: () => unavailable("Azure"),
+        mysqlCapabilities: () => unavailable("Azure"),
+      };
   const cloudflare: CloudflareApi = deps.cloudflareToken
     ? cloudflareApi(deps.cloudflareToken, deps.cloudflareFetch)
     : { zone: () => unavailable("Cloudflare"), accountSubscriptions: () => unavailable("Cloudflare"), loadBalancingRegions: () => unavailable("Cloudflare") };

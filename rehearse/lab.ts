@@ -83,7 +83,9 @@ export class Net {
   /** Kills every process in a namespace (only the rehearsal's own namespaces). */
   static killAll(name: string): void {
     for (let i = 0; i < 3; i++) {
-      const pids = run("ip", ["netns", "pids", `rh-${name}`], { timeoutMs: 10_000 }).stdout.split(/\s+/).filter(Boolean);
+      const pids = run("ip", ["netns", "pids", `rh-${name}`], { timeoutMs: 10_000 })
+        .stdout.split(/\s+/)
+        .filter(Boolean);
       if (pids.length === 0) return;
       run("kill", [i < 2 ? "-TERM" : "-KILL", ...pids]);
       run("sleep", ["1"]);
@@ -115,7 +117,11 @@ export interface HostSpec {
 export class Host {
   readonly dir: string;
   /** `createdFile` lists mount targets created on this machine, removed again on clean-up. */
-  constructor(readonly root: string, readonly spec: HostSpec, private readonly createdFile: string) {
+  constructor(
+    readonly root: string,
+    readonly spec: HostSpec,
+    private readonly createdFile: string,
+  ) {
     this.dir = path.join(root, "hosts", spec.name);
   }
 
@@ -138,7 +144,11 @@ export class Host {
       }
     }
     must("cp", ["-a", "/etc/.", path.join(this.dir, "etc")]);
-    const phpVersion = fs.readdirSync("/etc/php").filter((d) => /^\d+\.\d+$/.test(d)).sort().pop();
+    const phpVersion = fs
+      .readdirSync("/etc/php")
+      .filter((d) => /^\d+\.\d+$/.test(d))
+      .sort()
+      .pop();
     if (!phpVersion) throw new Error("no PHP under /etc/php: install php-cli and php-fpm (Debian)");
     // The payload names Ubuntu 24.04's PHP 8.3; Debian's PHP answers to that name here.
     if (phpVersion !== "8.3") fs.symlinkSync(phpVersion, path.join(this.dir, "etc", "php", "8.3"));
@@ -149,11 +159,10 @@ export class Host {
     Host.emptyRun(path.join(this.dir, "run"));
     fs.chmodSync(path.join(this.dir, "tmp"), 0o1777);
     fs.chmodSync(path.join(this.dir, "var-tmp"), 0o1777);
-    fs.writeFileSync(path.join(this.dir, "etc", "hosts"), [
-      "127.0.0.1 localhost",
-      `${this.spec.ip} ${this.spec.name}`,
-      ...Object.entries(this.spec.hosts).map(([name, ip]) => `${ip} ${name}`),
-    ].join("\n") + "\n");
+    fs.writeFileSync(
+      path.join(this.dir, "etc", "hosts"),
+      ["127.0.0.1 localhost", `${this.spec.ip} ${this.spec.name}`, ...Object.entries(this.spec.hosts).map(([name, ip]) => `${ip} ${name}`)].join("\n") + "\n",
+    );
     const caPem = fs.readFileSync(ca, "utf8");
     fs.appendFileSync(path.join(this.dir, "etc", "ssl", "certs", "ca-certificates.crt"), caPem);
     must("cp", ["-a", "/usr/share/ca-certificates/mozilla/.", path.join(this.dir, "mozilla-roots")]);

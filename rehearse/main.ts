@@ -34,7 +34,10 @@ export interface Options {
 
 /** Command-line options; every problem names the option and the fix. */
 export function parseArgs(argv: readonly string[]): Options {
-  const o: { release?: string; releaseKey?: string; nextRelease?: string; keep: boolean; capacitySeconds: number; childRoot?: string } = { keep: false, capacitySeconds: 10 };
+  const o: { release?: string; releaseKey?: string; nextRelease?: string; keep: boolean; capacitySeconds: number; childRoot?: string } = {
+    keep: false,
+    capacitySeconds: 10,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -50,14 +53,21 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (a === "--capacity-seconds") {
       const v = value();
       o.capacitySeconds = Number(v);
-      if (!Number.isInteger(o.capacitySeconds) || o.capacitySeconds < 1 || o.capacitySeconds > 120) throw new Error(`--capacity-seconds must be an integer from 1 to 120 (got ${v})`);
+      if (!Number.isInteger(o.capacitySeconds) || o.capacitySeconds < 1 || o.capacitySeconds > 120)
+        throw new Error(`--capacity-seconds must be an integer from 1 to 120 (got ${v})`);
     } else throw new Error(`unknown option ${a}: use --release PATH --release-key KEY [--next-release PATH] [--capacity-seconds N] [--keep]`);
   }
-  if ((o.release === undefined) !== (o.releaseKey === undefined)) throw new Error("--release and --release-key go together: pass the tarball and the armored public key that signed it");
+  if ((o.release === undefined) !== (o.releaseKey === undefined))
+    throw new Error("--release and --release-key go together: pass the tarball and the armored public key that signed it");
   if (o.nextRelease && !o.release) throw new Error("--next-release needs --release (the version to upgrade from)");
-  for (const [opt, f] of [["--release", o.release], ["--release-key", o.releaseKey], ["--next-release", o.nextRelease]] as const) {
+  for (const [opt, f] of [
+    ["--release", o.release],
+    ["--release-key", o.releaseKey],
+    ["--next-release", o.nextRelease],
+  ] as const) {
     if (f && !fs.existsSync(f)) throw new Error(`${opt} ${f}: no such file`);
-    if (f && opt !== "--release-key" && !fs.existsSync(`${f}.asc`)) throw new Error(`${opt} ${f}: its detached signature ${f}.asc is missing (the VMs download both)`);
+    if (f && opt !== "--release-key" && !fs.existsSync(`${f}.asc`))
+      throw new Error(`${opt} ${f}: its detached signature ${f}.asc is missing (the VMs download both)`);
   }
   return o;
 }
@@ -111,7 +121,10 @@ class Rehearsal {
   version = STUB_VERSION;
   stubKey!: SigningKey;
 
-  constructor(readonly opts: Options, root: string) {
+  constructor(
+    readonly opts: Options,
+    root: string,
+  ) {
     this.root = root;
     this.net = new Net(path.join(root, "namespaces"));
     this.pki = new Pki(path.join(this.root, "pki"));
@@ -192,22 +205,41 @@ class Rehearsal {
     }
 
     const cfIps = path.join(this.root, "cloudflare-ips.json");
-    fs.writeFileSync(cfIps, JSON.stringify({
-      success: true, errors: [], messages: [],
-      result: {
-        // The ranges the VMs ship, plus the lab network the rehearsal's "Cloudflare" clients come from.
-        ipv4_cidrs: [...CLOUDFLARE_IP_RANGES_PINNED.ipv4, "10.250.0.0/24"],
-        ipv6_cidrs: [...CLOUDFLARE_IP_RANGES_PINNED.ipv6],
-        etag: "rehearsal",
-      },
-    }));
-    const svcTls = this.pki.leaf(this.ca, "standins", [`${this.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net`, "api.cloudflare.com", "builds.matomo.org", "keyserver.ubuntu.com", "download.db-ip.com"], "server");
+    fs.writeFileSync(
+      cfIps,
+      JSON.stringify({
+        success: true,
+        errors: [],
+        messages: [],
+        result: {
+          // The ranges the VMs ship, plus the lab network the rehearsal's "Cloudflare" clients come from.
+          ipv4_cidrs: [...CLOUDFLARE_IP_RANGES_PINNED.ipv4, "10.250.0.0/24"],
+          ipv6_cidrs: [...CLOUDFLARE_IP_RANGES_PINNED.ipv6],
+          etag: "rehearsal",
+        },
+      }),
+    );
+    const svcTls = this.pki.leaf(
+      this.ca,
+      "standins",
+      [`${this.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net`, "api.cloudflare.com", "builds.matomo.org", "keyserver.ubuntu.com", "download.db-ip.com"],
+      "server",
+    );
     const cfg: StandinConfig = {
-      cert: svcTls.cert, key: svcTls.key, token: crypto.randomBytes(32).toString("hex"), secretsDir: this.secretsDir,
-      releaseDir: this.releaseDir, cloudflareIpsFile: cfIps, logFile: path.join(this.root, "standins.log"),
+      cert: svcTls.cert,
+      key: svcTls.key,
+      token: crypto.randomBytes(32).toString("hex"),
+      secretsDir: this.secretsDir,
+      releaseDir: this.releaseDir,
+      cloudflareIpsFile: cfIps,
+      logFile: path.join(this.root, "standins.log"),
     };
     fs.writeFileSync(path.join(this.root, "standins.json"), JSON.stringify(cfg));
-    const child = daemon("ip", ["netns", "exec", "rh-svc", process.execPath, path.join(__dirname, "standins.js"), path.join(this.root, "standins.json")], path.join(this.root, "standins.out"));
+    const child = daemon(
+      "ip",
+      ["netns", "exec", "rh-svc", process.execPath, path.join(__dirname, "standins.js"), path.join(this.root, "standins.json")],
+      path.join(this.root, "standins.out"),
+    );
     this.standins = { pid: child.pid };
     if (!waitFor(() => run("ip", ["netns", "exec", "rh-svc", "curl", "-s", "-o", "/dev/null", `http://${IMDS_IP}/`]).code === 0, 15_000)) {
       throw new Error(`stand-ins did not start: ${fs.readFileSync(path.join(this.root, "standins.out"), "utf8")}`);
@@ -252,12 +284,15 @@ class Rehearsal {
   }
 
   host(name: string, role: "frontend" | "archiver"): Host {
-    const shares = role === "frontend"
-      ? [{ at: this.env.MATOMO_SHARE_MOUNT, dir: this.shareDir("primary"), ro: true }]
-      : [
-        { at: this.archEnv.MATOMO_SHARE_MOUNT, dir: this.shareDir("primary"), ro: false },
-        ...this.archEnv.MATOMO_REPLICA_MOUNTS.split(" ").filter(Boolean).map((at) => ({ at, dir: this.shareDir("replica"), ro: false })),
-      ];
+    const shares =
+      role === "frontend"
+        ? [{ at: this.env.MATOMO_SHARE_MOUNT, dir: this.shareDir("primary"), ro: true }]
+        : [
+            { at: this.archEnv.MATOMO_SHARE_MOUNT, dir: this.shareDir("primary"), ro: false },
+            ...this.archEnv.MATOMO_REPLICA_MOUNTS.split(" ")
+              .filter(Boolean)
+              .map((at) => ({ at, dir: this.shareDir("replica"), ro: false })),
+          ];
     const names = { ...this.nameMap(), [this.env.MATOMO_PUBLIC_HOSTNAME]: role === "frontend" ? "127.0.0.1" : `10.250.0.${HOSTS.fe1}` };
     const spec: HostSpec = { name, ip: `10.250.0.${HOSTS[name as keyof typeof HOSTS]}`, role, shares, hosts: names };
     const h = new Host(this.root, spec, path.join(this.root, "created"));
@@ -291,16 +326,41 @@ class Rehearsal {
   }
 
   /** An HTTPS request to a frontend as Cloudflare's edge would send it (from the stand-in namespace). */
-  request(fe: string, urlPath: string, opts: { cert?: KeyPair; host?: string; method?: string; headers?: readonly string[] } = {}): { status: number; body: string } {
+  request(
+    fe: string,
+    urlPath: string,
+    opts: { cert?: KeyPair; host?: string; method?: string; headers?: readonly string[] } = {},
+  ): { status: number; body: string } {
     const host = opts.host ?? this.env.MATOMO_PUBLIC_HOSTNAME;
     const ip = `10.250.0.${HOSTS[fe as keyof typeof HOSTS]}`;
     const out = path.join(this.root, `resp-${crypto.randomBytes(4).toString("hex")}`);
-    const r = run("ip", ["netns", "exec", "rh-svc", "curl", "-s", "-o", out, "-w", "%{http_code}", "--max-time", "60",
-      "--resolve", `${host}:443:${ip}`, "--cacert", this.ca.cert,
-      // Another zone pointed at this origin: its name is not on the origin certificate.
-      ...(host === this.env.MATOMO_PUBLIC_HOSTNAME ? [] : ["--insecure"]), ...(opts.method ? ["-X", opts.method] : []),
-      ...(opts.headers ?? []).flatMap((h) => ["-H", h]),
-      ...(opts.cert ? ["--cert", opts.cert.cert, "--key", opts.cert.key] : []), `https://${host}${urlPath}`], { timeoutMs: 70_000 });
+    const r = run(
+      "ip",
+      [
+        "netns",
+        "exec",
+        "rh-svc",
+        "curl",
+        "-s",
+        "-o",
+        out,
+        "-w",
+        "%{http_code}",
+        "--max-time",
+        "60",
+        "--resolve",
+        `${host}:443:${ip}`,
+        "--cacert",
+        this.ca.cert,
+        // Another zone pointed at this origin: its name is not on the origin certificate.
+        ...(host === this.env.MATOMO_PUBLIC_HOSTNAME ? [] : ["--insecure"]),
+        ...(opts.method ? ["-X", opts.method] : []),
+        ...(opts.headers ?? []).flatMap((h) => ["-H", h]),
+        ...(opts.cert ? ["--cert", opts.cert.cert, "--key", opts.cert.key] : []),
+        `https://${host}${urlPath}`,
+      ],
+      { timeoutMs: 70_000 },
+    );
     const body = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
     fs.rmSync(out, { force: true });
     return { status: Number(r.stdout.trim()) || 0, body };
@@ -313,7 +373,11 @@ class Rehearsal {
   }
 
   syslog(h: Host, tag: string): string {
-    return h.read("/var/log/syslog-rehearsal").split("\n").filter((l) => l.includes(` ${tag}: `)).join("\n");
+    return h
+      .read("/var/log/syslog-rehearsal")
+      .split("\n")
+      .filter((l) => l.includes(` ${tag}: `))
+      .join("\n");
   }
 
   /** Matomo's option table (where the schema's version lives). */

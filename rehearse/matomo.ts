@@ -36,7 +36,11 @@ function track(r: Rehearsal, fe: string, withCert = true): number {
   const id = (0x1000000000000000n + BigInt(Date.now()) * 1000n + BigInt(hit)).toString(16).slice(-16);
   // A new visitor each time: its own client IP (CF-Connecting-IP, trusted from the edge's range) and id.
   const headers = [`CF-Connecting-IP: 198.51.100.${hit % 250}`];
-  return r.request(fe, `/matomo.php?idsite=1&rec=1&send_image=0&_id=${id}&action_name=rehearsal-${hit}&url=${encodeURIComponent(`https://www.example.com/rehearsal/${hit}`)}`, withCert ? { cert: r.client, headers } : { headers }).status;
+  return r.request(
+    fe,
+    `/matomo.php?idsite=1&rec=1&send_image=0&_id=${id}&action_name=rehearsal-${hit}&url=${encodeURIComponent(`https://www.example.com/rehearsal/${hit}`)}`,
+    withCert ? { cert: r.client, headers } : { headers },
+  ).status;
 }
 
 /**
@@ -77,7 +81,10 @@ function cronOk(r: Rehearsal, host: string, role: "frontend" | "archiver", job: 
   const res = r.cron(r.hosts[host], payload, `job.sh ${job}`);
   const log = r.syslog(r.hosts[host], `matomo-job-${job}`);
   expect(res.code === 0, `${job} exited ${res.code}: ${log.split("\n").slice(-5).join(" | ")}`);
-  expect(!/\b(ERROR|CRITICAL)\b|Exception|There are no commands/.test(log.split("\n").slice(-20).join("\n")), `${job} logged an error: ${log.split("\n").slice(-5).join(" | ")}`);
+  expect(
+    !/\b(ERROR|CRITICAL)\b|Exception|There are no commands/.test(log.split("\n").slice(-20).join("\n")),
+    `${job} logged an error: ${log.split("\n").slice(-5).join(" | ")}`,
+  );
   return `${(res.ms / 1000).toFixed(1)} s`;
 }
 
@@ -139,7 +146,10 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
   rep.check("UI with the client certificate 200, 403 without", () => {
     const ui = r.request("fe1", "/index.php", { cert: r.client });
     const no = r.request("fe1", "/index.php");
-    expect(ui.status === 200 && /Matomo/i.test(ui.body) && !/Database has already been upgraded|error/i.test(ui.body.slice(0, 2000)), `UI: ${ui.status} ${ui.body.slice(0, 200)}`);
+    expect(
+      ui.status === 200 && /Matomo/i.test(ui.body) && !/Database has already been upgraded|error/i.test(ui.body.slice(0, 2000)),
+      `UI: ${ui.status} ${ui.body.slice(0, 200)}`,
+    );
     expect(no.status === 403, `without certificate: ${no.status}`);
     return "login page served; 403 without";
   });
@@ -149,7 +159,10 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
     const beforeActions = actions(r);
     const codes = [track(r, "fe1"), track(r, "fe2")];
     const without = track(r, "fe1", false);
-    expect(codes.every((c) => c === 204 || c === 200), `tracking: ${codes}`);
+    expect(
+      codes.every((c) => c === 204 || c === 200),
+      `tracking: ${codes}`,
+    );
     expect(without === 403, `without certificate: ${without}`);
     const after = visits(r);
     expect(after === before + 2 && actions(r) === beforeActions + 2, `log_visit ${before} -> ${after}, actions ${beforeActions} -> ${actions(r)}`);
@@ -160,7 +173,11 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
   rep.check("core:archive (archiver cron job) builds reports", () => {
     const t = cronOk(r, "arc", "archiver", "archive");
     expect(arc.exists(PATHS.archiveHeartbeatFile), "no heartbeat");
-    const archives = Number(r.activeDb.must(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='${r.archEnv.MATOMO_DB_NAME}' AND table_name LIKE '${r.archEnv.MATOMO_DB_TABLES_PREFIX}archive_numeric_%'`));
+    const archives = Number(
+      r.activeDb.must(
+        `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='${r.archEnv.MATOMO_DB_NAME}' AND table_name LIKE '${r.archEnv.MATOMO_DB_TABLES_PREFIX}archive_numeric_%'`,
+      ),
+    );
     expect(archives > 0, "no archive tables");
     return `${t}; heartbeat written; ${archives} archive_numeric table(s)`;
   });
@@ -233,7 +250,10 @@ export async function withMatomo(r: Rehearsal): Promise<void> {
     const after = visits(r);
     const health = ["fe1", "fe2"].map((f) => r.health(f));
     expect((code === 204 || code === 200) && after === before + 1, `tracking on the promoted server: ${code}, log_visit ${before} -> ${after}`);
-    expect(health.every((c) => c === 200), `health: ${health}`);
+    expect(
+      health.every((c) => c === 200),
+      `health: ${health}`,
+    );
     return `health with primary down ${down}; DB host now ${host}; tracked ${code}; log_visit ${before} -> ${after}`;
   });
 
@@ -256,18 +276,29 @@ function upgradeDrill(r: Rehearsal): void {
     const schema = () => q(r, `SELECT option_value FROM ${table(r, "option")} WHERE option_name='version_core'`);
     const look = (fe: string) => {
       const ui = r.request(fe, "/index.php", { cert: r.client });
-      const page = /already been upgraded/i.test(ui.body) ? "db-newer page"
-        : /Database Upgrade Required|core:update/i.test(ui.body) ? "upgrade-required page"
-          : /form_login|login_form/.test(ui.body) ? "login" : "other";
+      const page = /already been upgraded/i.test(ui.body)
+        ? "db-newer page"
+        : /Database Upgrade Required|core:update/i.test(ui.body)
+          ? "upgrade-required page"
+          : /form_login|login_form/.test(ui.body)
+            ? "login"
+            : "other";
       return { health: r.health(fe), ui: `${ui.status} ${page}`, track: track(r, fe) };
     };
     const phases: string[] = [];
     // Safe means: whatever the load balancer keeps (health 200) tracks.
     const safe = (label: string, seen: Record<string, ReturnType<typeof look>>) => {
-      phases.push(`${label}: ${Object.entries(seen).map(([fe, x]) => `${fe} health ${x.health} UI ${x.ui} tracking ${x.track}`).join("; ")}`);
+      phases.push(
+        `${label}: ${Object.entries(seen)
+          .map(([fe, x]) => `${fe} health ${x.health} UI ${x.ui} tracking ${x.track}`)
+          .join("; ")}`,
+      );
       const inPool = Object.values(seen).filter((x) => x.health === 200);
       expect(inPool.length > 0, `${label}: no frontend healthy`);
-      expect(inPool.every((x) => x.track === 204 || x.track === 200), `${label}: a healthy frontend does not track`);
+      expect(
+        inPool.every((x) => x.track === 204 || x.track === 200),
+        `${label}: a healthy frontend does not track`,
+      );
     };
     // 1. The scale set rolls fe2 first; the archiver has not updated the schema yet.
     Net.killAll("fe2");
@@ -337,8 +368,28 @@ function capacityFigure(r: Rehearsal): void {
     for (const d of r.dbs) if (d.running()) run("taskset", ["-a", "-cp", "0", fs.readFileSync(path.join(d.dir, "mysqld.pid"), "utf8").trim()]);
     const load = (urlPath: string): LoadResult & { cpu: number; perCpuSecond: number } => {
       const cpu0 = namespaceCpu(fe.ns);
-      const res = run("ip", ["netns", "exec", fe.ns, "taskset", "-c", "0", process.execPath, path.join(__dirname, "capacity.js"), r.env.MATOMO_PUBLIC_HOSTNAME, urlPath,
-        r.client.cert, r.client.key, r.ca.cert, "8", String(r.opts.capacitySeconds), "200000"], { timeoutMs: (r.opts.capacitySeconds + 60) * 1000 });
+      const res = run(
+        "ip",
+        [
+          "netns",
+          "exec",
+          fe.ns,
+          "taskset",
+          "-c",
+          "0",
+          process.execPath,
+          path.join(__dirname, "capacity.js"),
+          r.env.MATOMO_PUBLIC_HOSTNAME,
+          urlPath,
+          r.client.cert,
+          r.client.key,
+          r.ca.cert,
+          "8",
+          String(r.opts.capacitySeconds),
+          "200000",
+        ],
+        { timeoutMs: (r.opts.capacitySeconds + 60) * 1000 },
+      );
       const cpu = namespaceCpu(fe.ns) - cpu0;
       if (res.code !== 0) throw new Error(`load client: ${tail(res)}`);
       const result = JSON.parse(res.stdout.trim().split("\n").pop()!) as LoadResult;
@@ -359,7 +410,8 @@ function capacityFigure(r: Rehearsal): void {
     }
     expect(tracking.errors === 0 && empty.errors === 0, `errors: tracking ${JSON.stringify(tracking.statuses)}, empty ${JSON.stringify(empty.statuses)}`);
     const ratio = Math.round((tracking.perCpuSecond / empty.perCpuSecond) * 1000) / 10;
-    const line = `tracking ${tracking.perCpuSecond} req per vCPU-second (${tracking.ok} hits, ${tracking.cpu.toFixed(1)} CPU-s; ${tracking.rps} req/s on the pinned CPU), ` +
+    const line =
+      `tracking ${tracking.perCpuSecond} req per vCPU-second (${tracking.ok} hits, ${tracking.cpu.toFixed(1)} CPU-s; ${tracking.rps} req/s on the pinned CPU), ` +
       `empty PHP ${empty.perCpuSecond} req per vCPU-second (${empty.rps} req/s), ratio ${ratio} %`;
     process.stdout.write(`\n[rehearse] CAPACITY: ${line}\n\n`);
     fs.writeFileSync(path.join(r.root, "capacity.json"), JSON.stringify({ tracking, empty, ratio }));

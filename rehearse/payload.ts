@@ -40,7 +40,8 @@ export function extractPayload(text: string): Payload {
   const files = doc.write_files;
   if (!Array.isArray(files) || files.length === 0) throw new PayloadError("custom data has no write_files");
   const out: PayloadFile[] = files.map((f: Record<string, unknown>, i: number) => {
-    if (typeof f?.path !== "string" || !f.path.startsWith("/")) throw new PayloadError(`write_files[${i}].path must be an absolute path (got ${JSON.stringify(f?.path)})`);
+    if (typeof f?.path !== "string" || !f.path.startsWith("/"))
+      throw new PayloadError(`write_files[${i}].path must be an absolute path (got ${JSON.stringify(f?.path)})`);
     if (typeof f.content !== "string") throw new PayloadError(`write_files[${i}] (${f.path}) has no content`);
     if (f.encoding !== undefined) throw new PayloadError(`write_files[${i}] (${f.path}): encoding '${String(f.encoding)}' is not supported by the rehearsal`);
     const permissions = typeof f.permissions === "string" ? f.permissions : "0644";
@@ -99,7 +100,11 @@ interface SynthResource {
 }
 
 /** The decoded custom data of the single resource of `type` whose construct path ends with `suffix`. */
-export function customDataOf(stack: { readonly resource?: Readonly<Record<string, Readonly<Record<string, SynthResource>>>> }, type: string, suffix: string): string {
+export function customDataOf(
+  stack: { readonly resource?: Readonly<Record<string, Readonly<Record<string, SynthResource>>>> },
+  type: string,
+  suffix: string,
+): string {
   const hits = Object.values(stack.resource?.[type] ?? {}).filter((r) => r?.["//"]?.metadata?.path?.endsWith(suffix) === true);
   if (hits.length !== 1) throw new PayloadError(`expected one ${type} at *${suffix}, found ${hits.length}`);
   const b64 = hits[0].custom_data;

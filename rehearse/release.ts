@@ -10,9 +10,14 @@ import { must, run } from "./sh";
 /** A throw-away GnuPG signing key in its own home. */
 export class SigningKey {
   readonly fingerprint: string;
-  constructor(readonly home: string, name: string) {
+  constructor(
+    readonly home: string,
+    name: string,
+  ) {
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    must("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", `${name} <rehearsal@example.invalid>`, "ed25519", "sign", "2d"], { timeoutMs: 60_000 });
+    must("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", `${name} <rehearsal@example.invalid>`, "ed25519", "sign", "2d"], {
+      timeoutMs: 60_000,
+    });
     this.fingerprint = fingerprintsOf(must("gpg", ["--homedir", home, "--batch", "--with-colons", "--list-keys"]))[0];
   }
 
@@ -73,10 +78,10 @@ export function buildStubRelease(dir: string, version: string): string {
     fs.writeFileSync(path.join(tree, rel), content);
   };
   put("core/Version.php", `<?php\nnamespace Piwik;\nfinal class Version\n{\n    const VERSION = '${version}';\n}\n`);
-  put("index.php", "<?php\necho \"rehearsal stub release (not Matomo): index\\n\";\n");
-  put("matomo.php", "<?php\necho \"rehearsal stub release (not Matomo): tracker\\n\";\n");
+  put("index.php", '<?php\necho "rehearsal stub release (not Matomo): index\\n";\n');
+  put("matomo.php", '<?php\necho "rehearsal stub release (not Matomo): tracker\\n";\n');
   put("piwik.php", "<?php\nrequire __DIR__ . '/matomo.php';\n");
-  put("js/index.php", "<?php\necho \"stub\\n\";\n");
+  put("js/index.php", '<?php\necho "stub\\n";\n');
   put("matomo.js", "/* stub */\n");
   put("piwik.js", "/* stub */\n");
   put("misc/user/index.html", "\n");

@@ -50,5 +50,10 @@ export class Report {
 }
 
 function firstLine(s: string): string {
-  return s.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 3).join(" | ");
+  return s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(" | ");
 }

@@ -25,8 +25,22 @@ function infrastructure(r: Rehearsal): void {
     return "400 without, token with";
   });
   rep.check("stand-in: Key Vault refuses a request without the token", () => {
-    const a = run("ip", ["netns", "exec", "rh-svc", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", r.ca.cert,
-      "--resolve", `${r.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net:443:127.0.0.1`, `https://${r.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net/secrets/${r.env.MATOMO_SECRET_SALT}?api-version=7.4`]);
+    const a = run("ip", [
+      "netns",
+      "exec",
+      "rh-svc",
+      "curl",
+      "-s",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      "--cacert",
+      r.ca.cert,
+      "--resolve",
+      `${r.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net:443:127.0.0.1`,
+      `https://${r.env.MATOMO_KEY_VAULT_NAME}.vault.azure.net/secrets/${r.env.MATOMO_SECRET_SALT}?api-version=7.4`,
+    ]);
     expect(a.stdout === "401", `got ${a.stdout}`);
     return "401";
   });
@@ -41,7 +55,9 @@ function infrastructure(r: Rehearsal): void {
     r.db1.must("CREATE USER 'repl'@'%' IDENTIFIED BY 'repl-rehearsal-only' REQUIRE SSL");
     r.db1.must("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
     r.db2.start(true);
-    r.db2.must(`CHANGE MASTER TO MASTER_HOST='${r.db1.ip}', MASTER_USER='repl', MASTER_PASSWORD='repl-rehearsal-only', MASTER_SSL=1, MASTER_SSL_CA='${r.ca.cert}', MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos`);
+    r.db2.must(
+      `CHANGE MASTER TO MASTER_HOST='${r.db1.ip}', MASTER_USER='repl', MASTER_PASSWORD='repl-rehearsal-only', MASTER_SSL=1, MASTER_SSL_CA='${r.ca.cert}', MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_USE_GTID=slave_pos`,
+    );
     r.db2.must("START SLAVE");
     // A user without REQUIRE SSL still cannot log in without TLS: the server refuses insecure transport.
     r.db1.must("CREATE USER 'rehearsal_probe'@'%' IDENTIFIED BY 'probe-rehearsal-only'");
@@ -57,7 +73,10 @@ function infrastructure(r: Rehearsal): void {
     const seen = () => r.db2.sql("SELECT id FROM rehearsal_probe", r.archEnv.MATOMO_DB_NAME).stdout.trim() === "42";
     expect(waitFor(seen, 30_000), `replica did not apply the probe row: ${JSON.stringify(r.db2.fields("SHOW SLAVE STATUS")).slice(0, 1500)}`);
     const st = r.db2.fields("SHOW SLAVE STATUS");
-    expect(st.Master_SSL_Allowed === "Yes" && st.Master_SSL_Verify_Server_Cert === "Yes", `replication is not over verified TLS: ${JSON.stringify(st).slice(0, 600)}`);
+    expect(
+      st.Master_SSL_Allowed === "Yes" && st.Master_SSL_Verify_Server_Cert === "Yes",
+      `replication is not over verified TLS: ${JSON.stringify(st).slice(0, 600)}`,
+    );
     expect(r.db2.must("SELECT @@read_only") === "1", "replica is writable");
     r.db1.must("DROP TABLE rehearsal_probe", r.archEnv.MATOMO_DB_NAME);
     return `plain TCP refused (${firstErr(plain)}); ${tls.stdout.trim().replace(/\s+/g, " ")}; probe row replicated`;
@@ -67,7 +86,6 @@ function infrastructure(r: Rehearsal): void {
 function firstErr(x: { stderr: string }): string {
   return x.stderr.trim().split("\n")[0].slice(0, 100);
 }
-
 
 /** Frontends with the stub release: provisioning, nginx's client-certificate check, /healthz. */
 function frontendsWithoutMatomo(r: Rehearsal): void {
@@ -86,10 +104,15 @@ function frontendsWithoutMatomo(r: Rehearsal): void {
   });
   // What an install would leave, standing in for the archiver's work: the schema's
   // version in the option table and the published config.ini.php.
-  r.db1.must(`CREATE TABLE ${r.optionTable} (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL, autoload TINYINT NOT NULL DEFAULT 1)`);
+  r.db1.must(
+    `CREATE TABLE ${r.optionTable} (option_name VARCHAR(191) NOT NULL PRIMARY KEY, option_value LONGTEXT NOT NULL, autoload TINYINT NOT NULL DEFAULT 1)`,
+  );
   r.db1.must(`INSERT INTO ${r.optionTable} VALUES ('version_core', '${STUB_VERSION}', 1)`);
   fs.mkdirSync(path.join(r.shareDir("primary"), "config"), { recursive: true });
-  fs.writeFileSync(path.join(r.shareDir("primary"), "config", "config.ini.php"), "; <?php exit; ?> DO NOT REMOVE THIS LINE\n; rehearsal stand-in for the archiver's published config\n");
+  fs.writeFileSync(
+    path.join(r.shareDir("primary"), "config", "config.ini.php"),
+    "; <?php exit; ?> DO NOT REMOVE THIS LINE\n; rehearsal stand-in for the archiver's published config\n",
+  );
   run("chown", ["-R", "www-data:www-data", path.join(r.shareDir("primary"), "config")]);
   provisionFrontends(r);
   rep.check("nginx with the stub release: 403 without the client certificate, 200 with it", () => {
@@ -116,7 +139,11 @@ export function edgeChecks(r: Rehearsal): void {
     const healthNoCert = r.request("fe1", r.healthPath);
     const health = r.health("fe1");
     // The scale set's health extension: loopback, by address, no certificate.
-    const probe = run("ip", ["netns", "exec", "rh-fe1", "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", `https://127.0.0.1${r.healthPath}`], { timeoutMs: 30_000 }).stdout;
+    const probe = run(
+      "ip",
+      ["netns", "exec", "rh-fe1", "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", `https://127.0.0.1${r.healthPath}`],
+      { timeoutMs: 30_000 },
+    ).stdout;
     expect(foreign.status === 400, `foreign cert: ${foreign.status}`);
     expect(other.status === 421 && otherHealth.status === 421, `other host: ${other.status}, its health path ${otherHealth.status}`);
     expect(config.status === 403 && dotfile.status === 403, `config ${config.status}, dotfile ${dotfile.status}`);
@@ -141,7 +168,10 @@ export function provisionFrontends(r: Rehearsal): void {
     const res = r.reprovision(h);
     expect(res.code === 0, `second run failed: ${tail(res)}`);
     expect(/already installed/.test(res.stdout + res.stderr), "release downloaded again");
-    const fstab = h.read("/etc/fstab").split("\n").filter((l) => l.includes(r.env.MATOMO_SHARE_MOUNT));
+    const fstab = h
+      .read("/etc/fstab")
+      .split("\n")
+      .filter((l) => l.includes(r.env.MATOMO_SHARE_MOUNT));
     expect(fstab.length === 1, `${fstab.length} fstab lines for the share`);
     return "release kept, one fstab line";
   });
@@ -155,19 +185,34 @@ export function healthDrill(r: Rehearsal): void {
     const newer = codes();
     r.activeDb.must(`UPDATE ${r.optionTable} SET option_value = '${current}' WHERE option_name = 'version_core'`);
     const back = codes();
-    expect(newer.every((c) => c === 503), `schema 99.0.0 over code ${current}: ${newer}`);
-    expect(back.every((c) => c === 200), `schema back at ${current}: ${back}`);
+    expect(
+      newer.every((c) => c === 503),
+      `schema 99.0.0 over code ${current}: ${newer}`,
+    );
+    expect(
+      back.every((c) => c === 200),
+      `schema back at ${current}: ${back}`,
+    );
     return `${newer} -> ${back}`;
   });
   r.report.check("/healthz 200 on both frontends, 503 with the database down, 200 again after", () => {
     const up = codes();
-    expect(up.every((c) => c === 200), `up: ${up}`);
+    expect(
+      up.every((c) => c === 200),
+      `up: ${up}`,
+    );
     r.activeDb.stop();
     const down = codes();
     r.activeDb.start(false);
     const back = codes();
-    expect(down.every((c) => c === 503), `database down: ${down}`);
-    expect(back.every((c) => c === 200), `database back: ${back}`);
+    expect(
+      down.every((c) => c === 503),
+      `database down: ${down}`,
+    );
+    expect(
+      back.every((c) => c === 200),
+      `database back: ${back}`,
+    );
     return `${up} -> ${down} -> ${back}`;
   });
 }
@@ -199,22 +244,38 @@ function refusals(r: Rehearsal): void {
       return (out.match(pattern)?.[0] ?? "").slice(0, 120);
     });
   };
-  refused("missing Key Vault secret", () => fs.renameSync(path.join(r.secretsDir, r.env.MATOMO_SECRET_SALT), path.join(r.root, "salt.away")), /could not read secret '[^']+'/);
+  refused(
+    "missing Key Vault secret",
+    () => fs.renameSync(path.join(r.secretsDir, r.env.MATOMO_SECRET_SALT), path.join(r.root, "salt.away")),
+    /could not read secret '[^']+'/,
+  );
   fs.renameSync(path.join(r.root, "salt.away"), path.join(r.secretsDir, r.env.MATOMO_SECRET_SALT));
-  refused("tampered release (bad signature)", () => {
-    fs.appendFileSync(path.join(r.releaseDir, `matomo-${STUB_VERSION}.tar.gz`), "tampered");
-  }, /signature check FAILED/);
-  refused("release signed by a key with another fingerprint", () => {
-    const other = new SigningKey(path.join(r.root, "gpg-other"), "someone else");
-    r.publishStub(STUB_VERSION, other);
-  }, /is not [0-9A-F]{40}/);
+  refused(
+    "tampered release (bad signature)",
+    () => {
+      fs.appendFileSync(path.join(r.releaseDir, `matomo-${STUB_VERSION}.tar.gz`), "tampered");
+    },
+    /signature check FAILED/,
+  );
+  refused(
+    "release signed by a key with another fingerprint",
+    () => {
+      const other = new SigningKey(path.join(r.root, "gpg-other"), "someone else");
+      r.publishStub(STUB_VERSION, other);
+    },
+    /is not [0-9A-F]{40}/,
+  );
   rep.check(`refusal: pin older than the headless install supports (${TOO_OLD}) stops the synth`, () => {
     try {
       withVersion(r, TOO_OLD);
     } catch (err) {
       const m = String(err instanceof Error ? err.message : err);
       expect(/matomo\.version/.test(m), `refused for another reason: ${m}`);
-      return m.split("\n").find((l) => l.includes("matomo.version"))?.trim().slice(0, 140);
+      return m
+        .split("\n")
+        .find((l) => l.includes("matomo.version"))
+        ?.trim()
+        .slice(0, 140);
     }
     throw new Error(`matomo.version ${TOO_OLD} was synthesized`);
   });
@@ -272,8 +333,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       await withMatomo(r);
     } else {
       frontendsWithoutMatomo(r);
-      process.stdout.write("\n[rehearse] !!!!! SKIPPED: every Matomo part (install, re-run, effective config, UI, tracking, log_visit, core:archive, frontend crons, drills, capacity): no release given; run with --release PATH --release-key KEY (docs/rehearsal.md) !!!!!\n\n");
-      for (const n of ["install + idempotent re-run", "effective config", "UI and tracking", "log_visit", "core:archive", "frontend crons", "drill: frontend killed", "drill: replica promoted", "drill: archiver re-created", "drill: rolling upgrade", "capacity"]) {
+      process.stdout.write(
+        "\n[rehearse] !!!!! SKIPPED: every Matomo part (install, re-run, effective config, UI, tracking, log_visit, core:archive, frontend crons, drills, capacity): no release given; run with --release PATH --release-key KEY (docs/rehearsal.md) !!!!!\n\n",
+      );
+      for (const n of [
+        "install + idempotent re-run",
+        "effective config",
+        "UI and tracking",
+        "log_visit",
+        "core:archive",
+        "frontend crons",
+        "drill: frontend killed",
+        "drill: replica promoted",
+        "drill: archiver re-created",
+        "drill: rolling upgrade",
+        "capacity",
+      ]) {
         r.report.skip(`Matomo: ${n}`, "no release (--release)");
       }
     }
@@ -310,7 +385,7 @@ function supervise(argv: readonly string[]): void {
   }
   child.on("exit", (code) => {
     cleanUpRun(root, opts.keep);
-    process.exit(stopping ? 130 : code ?? 1);
+    process.exit(stopping ? 130 : (code ?? 1));
   });
 }
 

@@ -30,7 +30,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   return {
     code: r.status ?? (timedOut ? 124 : 125),
     stdout: r.stdout ?? "",
-    stderr: (r.stderr ?? "") + (timedOut ? `\n[rehearse] ${cmd} timed out after ${opts.timeoutMs ?? 120_000} ms` : r.error ? `\n[rehearse] ${r.error.message}` : ""),
+    stderr:
+      (r.stderr ?? "") + (timedOut ? `\n[rehearse] ${cmd} timed out after ${opts.timeoutMs ?? 120_000} ms` : r.error ? `\n[rehearse] ${r.error.message}` : ""),
     ms: Date.now() - start,
   };
 }

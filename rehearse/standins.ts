@@ -47,7 +47,8 @@ export function answer(cfg: StandinConfig, method: string, host: string, url: st
     const m = /^\/secrets\/([0-9A-Za-z-]{1,127})$/.exec(u.pathname);
     if (!m || !u.searchParams.get("api-version")) return json(400, { error: { code: "BadParameter" } });
     const file = path.join(cfg.secretsDir, m[1]);
-    if (!fs.existsSync(file)) return json(404, { error: { code: "SecretNotFound", message: `A secret with (name/id) ${m[1]} was not found in this key vault.` } });
+    if (!fs.existsSync(file))
+      return json(404, { error: { code: "SecretNotFound", message: `A secret with (name/id) ${m[1]} was not found in this key vault.` } });
     return json(200, { value: fs.readFileSync(file, "utf8"), id: `https://${name}/secrets/${m[1]}/0` });
   }
   if (name === "api.cloudflare.com") {
@@ -55,8 +56,14 @@ export function answer(cfg: StandinConfig, method: string, host: string, url: st
     return { status: 200, type: "application/json", body: fs.readFileSync(cfg.cloudflareIpsFile) };
   }
   if (name === "builds.matomo.org" || name === "keyserver.ubuntu.com" || name === "download.db-ip.com") {
-    const file = name === "keyserver.ubuntu.com" ? (u.pathname === "/pks/lookup" ? "signing-key.asc" : "")
-      : name === "download.db-ip.com" ? `geoip-${path.basename(u.pathname)}` : path.basename(u.pathname);
+    const file =
+      name === "keyserver.ubuntu.com"
+        ? u.pathname === "/pks/lookup"
+          ? "signing-key.asc"
+          : ""
+        : name === "download.db-ip.com"
+          ? `geoip-${path.basename(u.pathname)}`
+          : path.basename(u.pathname);
     const full = path.join(cfg.releaseDir, file);
     if (!file || !fs.existsSync(full)) return { status: 404, body: "not found\n" };
     return { status: 200, type: "application/octet-stream", body: fs.readFileSync(full) };
@@ -72,7 +79,10 @@ function serve(cfg: StandinConfig) {
     } catch (err) {
       a = { status: 500, body: String(err) };
     }
-    fs.appendFileSync(cfg.logFile, `${JSON.stringify({ t: new Date().toISOString(), host: req.headers.host, path: (req.url ?? "").split("?")[0], status: a.status })}\n`);
+    fs.appendFileSync(
+      cfg.logFile,
+      `${JSON.stringify({ t: new Date().toISOString(), host: req.headers.host, path: (req.url ?? "").split("?")[0], status: a.status })}\n`,
+    );
     res.writeHead(a.status, { "content-type": a.type ?? "text/plain" });
     res.end(a.body);
   };

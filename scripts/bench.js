@@ -55,7 +55,10 @@ function timeCli(projectDir) {
   return median(times);
 }
 const oneProject = fs.mkdtempSync(path.join(os.tmpdir(), "bench-one-"));
-fs.writeFileSync(path.join(oneProject, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${path.join(ROOT, "scripts", "bench", "one-resource.js")}` }));
+fs.writeFileSync(
+  path.join(oneProject, "cdktf.json"),
+  JSON.stringify({ language: "typescript", app: `node ${path.join(ROOT, "scripts", "bench", "one-resource.js")}` }),
+);
 const blueprintCli = timeCli(ROOT);
 const baselineCli = timeCli(oneProject);
 
@@ -85,6 +88,10 @@ const ratio = blueprint / baseline;
 console.log(`cdktf synth, all ${stackIds.length} stacks (${resources} resources): ${blueprintCli.toFixed(2)} s`);
 console.log(`cdktf synth, one-resource app:             ${baselineCli.toFixed(2)} s`);
 console.log(`synth ratio (the figure):                  ${ratioCli.toFixed(2)} (target <= 1.5) ${ratioCli <= 1.5 ? "OK" : "OVER"}`);
-console.log(`app only (node dist/main.js):              ${blueprint.toFixed(2)} s vs ${baseline.toFixed(2)} s one-resource = ${ratio.toFixed(2)}x (no CLI; module loading and cdktf token resolution dominate)`);
-console.log(`test suite wall time (jest):          ${testSeconds.toFixed(1)} s median of ${testRuns.map((t) => t.toFixed(1)).join(", ")} (target <= 30 s on ${os.cpus().length} cores) ${testSeconds <= 30 ? "OK" : "OVER"}; ${summary}`);
+console.log(
+  `app only (node dist/main.js):              ${blueprint.toFixed(2)} s vs ${baseline.toFixed(2)} s one-resource = ${ratio.toFixed(2)}x (no CLI; module loading and cdktf token resolution dominate)`,
+);
+console.log(
+  `test suite wall time (jest):          ${testSeconds.toFixed(1)} s median of ${testRuns.map((t) => t.toFixed(1)).join(", ")} (target <= 30 s on ${os.cpus().length} cores) ${testSeconds <= 30 ? "OK" : "OVER"}; ${summary}`,
+);
 process.exit(jest.status === 0 ? 0 : 1);

@@ -74,18 +74,24 @@ edit("config/environments/example.ts", [
   ['cloudflareCheckRegions: ["WEU"]', 'cloudflareCheckRegions: ["ENAM"]'],
   ['cloudflareCheckRegions: ["WEU", "EEU"]', 'cloudflareCheckRegions: ["ENAM", "WNAM"]'],
 ]);
-const own = fs.readFileSync(path.join(repo, "config/environments/example.ts"), "utf8")
+const own = fs
+  .readFileSync(path.join(repo, "config/environments/example.ts"), "utf8")
   .replace("export const example", "export const acme")
   .replace(/environment: "[a-z0-9]+"/, 'environment: "acme"')
-  .replace('location: "eastus2"', 'location: "southcentralus"').replace('shortName: "eus"', 'shortName: "scus"')
-  .replace('location: "centralus"', 'location: "westus3"').replace('shortName: "cus"', 'shortName: "wus"')
+  .replace('location: "eastus2"', 'location: "southcentralus"')
+  .replace('shortName: "eus"', 'shortName: "scus"')
+  .replace('location: "centralus"', 'location: "westus3"')
+  .replace('shortName: "cus"', 'shortName: "wus"')
   .replace(/plan: "[a-z]+"/, 'plan: "business"')
   .replace(/size: "[a-z]+"/, 'size: "large"')
   .replace(/frontends: \{[^}]*\}/, "frontends: {}");
 fs.writeFileSync(path.join(repo, "config/environments/acme.ts"), own);
 
 const out = step("synth after moving the example to eastus2/centralus", "npm", ["run", "synth"]);
-const stacks = fs.readdirSync(path.join(repo, "cdktf.out", "stacks")).sort().join(",");
+const stacks = fs
+  .readdirSync(path.join(repo, "cdktf.out", "stacks"))
+  .sort()
+  .join(",");
 if (stacks !== "app-cus,app-eus,core,data,edge") {
   process.stdout.write(`FAIL expected stacks app-cus,app-eus,core,data,edge, found ${stacks}\n${out.slice(-2000)}\n`);
   finish(1);

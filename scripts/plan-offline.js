@@ -10,7 +10,8 @@ const { execFileSync } = require("child_process");
 
 function terraformVersion() {
   try {
-    return JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } })).terraform_version;
+    return JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } }))
+      .terraform_version;
   } catch {
     return null;
   }
@@ -40,7 +41,10 @@ async function main() {
   }
   const workDir = process.env.PLAN_OFFLINE_DIR ?? path.join(os.tmpdir(), `plan-offline-${process.pid}`);
   const result = await runOfflinePlan({
-    input: ENVIRONMENTS[environment], environment, workDir, env: process.env,
+    input: ENVIRONMENTS[environment],
+    environment,
+    workDir,
+    env: process.env,
     log: (line) => console.error(line),
   });
   console.log(`\nOffline plan (terraform ${version}, environment ${environment}, ${result.seconds.toFixed(1)} s, state in ${workDir}/terraform-state)\n`);

@@ -30,12 +30,21 @@ function parseArgs(argv) {
     else if (a === "--from-terraform-json") opts.tfJson = path.resolve(argv[++i] ?? fail("--from-terraform-json needs a file"));
     else if (a === "--check") opts.check = true;
     else if (a === "--help" || a === "-h") {
-      console.log(fs.readFileSync(__filename, "utf8").split("\n").slice(4, 9).join("\n").replace(/^\/\/ ?/gm, ""));
+      console.log(
+        fs
+          .readFileSync(__filename, "utf8")
+          .split("\n")
+          .slice(4, 9)
+          .join("\n")
+          .replace(/^\/\/ ?/gm, ""),
+      );
       process.exit(0);
     } else fail(`unknown option ${a} (try --help)`);
   }
   if (!opts.from && !opts.tfJson)
-    fail("no source schema: pass --from <dir> (files <name>-<version>.json from `terraform providers schema -json` for the pinned providers) or --from-terraform-json <file>");
+    fail(
+      "no source schema: pass --from <dir> (files <name>-<version>.json from `terraform providers schema -json` for the pinned providers) or --from-terraform-json <file>",
+    );
   return opts;
 }
 

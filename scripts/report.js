@@ -24,9 +24,11 @@ const SRC = {
   cfProxied: "https://developers.cloudflare.com/load-balancing/understand-basics/proxy-modes/",
   derived: "derived: arithmetic on the monitor settings above, not a published figure (docs/failover-budget.md)",
   vmSla: "https://azure.microsoft.com/support/legal/sla/virtual-machines/ (>= 2 instances in >= 2 zones: 99.99 %)",
-  lbProbe: "https://registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/lb_probe (interval_in_seconds x probe_threshold consecutive failures)",
+  lbProbe:
+    "https://registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/lb_probe (interval_in_seconds x probe_threshold consecutive failures)",
   vmssRepair: "https://learn.microsoft.com/azure/reliability/reliability-virtual-machine-scale-sets (repair grace 10-90 min)",
-  mysqlHa: "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-high-availability, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-business-continuity",
+  mysqlHa:
+    "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-high-availability, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-business-continuity",
   mysqlReplica: "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-read-replicas",
   mysqlBackup: "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-business-continuity (geo-restore RPO < 1 h)",
   filesZrs: "https://learn.microsoft.com/azure/reliability/reliability-storage-files (ZRS zone-down: no data loss, seconds, no remount)",
@@ -71,7 +73,11 @@ function detection(m) {
   const down = Math.max(1, num(m.consecutive_down, MONITOR_DEFAULTS.consecutive_down));
   const up = Math.max(1, num(m.consecutive_up, MONITOR_DEFAULTS.consecutive_up));
   return {
-    interval, timeout, retries, consecutiveDown: down, consecutiveUp: up,
+    interval,
+    timeout,
+    retries,
+    consecutiveDown: down,
+    consecutiveUp: up,
     bestSeconds: (down - 1) * interval,
     worstFastSeconds: down * interval,
     worstTimeoutSeconds: down * interval + (retries + 1) * timeout,
@@ -86,7 +92,10 @@ function edgeBudget(edge) {
   const planMatch = /plan=(\w+)/.exec(m.description || "");
   const plan = planMatch ? planMatch[1] : undefined;
   const pools = resources(edge, "cloudflare_load_balancer_pool").map(([id, p]) => ({
-    id, name: p.name, checkRegions: p.check_regions || [], minimumOrigins: num(p.minimum_origins, 1),
+    id,
+    name: p.name,
+    checkRegions: p.check_regions || [],
+    minimumOrigins: num(p.minimum_origins, 1),
     monitored: p.monitor === refTo("cloudflare_load_balancer_monitor", monitorId),
   }));
   const poolName = (ref) => (pools.find((p) => refTo("cloudflare_load_balancer_pool", p.id) === ref) || { name: ref }).name;
@@ -116,8 +125,9 @@ function webBudget(apps) {
       const threshold = num(p.probe_threshold, 1);
       return { interval, threshold, detectionSeconds: interval * threshold };
     });
-    const scaleSets = [...resources(app, "azurerm_orchestrated_virtual_machine_scale_set"), ...resources(app, "azurerm_linux_virtual_machine_scale_set")]
-      .map(([, v]) => ({ zones: v.zones || [] }));
+    const scaleSets = [...resources(app, "azurerm_orchestrated_virtual_machine_scale_set"), ...resources(app, "azurerm_linux_virtual_machine_scale_set")].map(
+      ([, v]) => ({ zones: v.zones || [] }),
+    );
     return { stack: id, probes, zones: scaleSets.map((v) => v.zones) };
   });
   return { regions };
@@ -140,7 +150,11 @@ function dataBudget(data) {
   const servers = resources(data, "azurerm_mysql_flexible_server").map(([, s]) => s);
   const primary = servers.find((s) => s.create_mode !== "Replica");
   const replica = servers.find((s) => s.create_mode === "Replica");
-  const accounts = resources(data, "azurerm_storage_account").map(([, a]) => ({ location: a.location, replication: a.account_replication_type, kind: a.account_kind }));
+  const accounts = resources(data, "azurerm_storage_account").map(([, a]) => ({
+    location: a.location,
+    replication: a.account_replication_type,
+    kind: a.account_kind,
+  }));
   return {
     mysql: primary && {
       location: primary.location,
@@ -175,19 +189,38 @@ function formatBudget(b) {
   out.push(`Failover budget for ${e.loadBalancer.hostname} (Cloudflare plan: ${e.plan || "unknown"})`);
 
   head("Region failure: detection by the Cloudflare monitor");
-  line(`monitor ${m.type} ${m.path} expecting ${m.expectedCodes}: interval ${m.interval} s, timeout ${m.timeout} s, retries ${m.retries}, consecutive_down ${m.consecutiveDown}, consecutive_up ${m.consecutiveUp}`, "cdktf.out/stacks/edge");
-  if (e.planFloorSeconds !== undefined) line(`plan floor for the interval: ${e.planFloorSeconds} s (interval ${m.interval === e.planFloorSeconds ? "is at" : "is above"} the floor)`, SRC.cfMonitor);
+  line(
+    `monitor ${m.type} ${m.path} expecting ${m.expectedCodes}: interval ${m.interval} s, timeout ${m.timeout} s, retries ${m.retries}, consecutive_down ${m.consecutiveDown}, consecutive_up ${m.consecutiveUp}`,
+    "cdktf.out/stacks/edge",
+  );
+  if (e.planFloorSeconds !== undefined)
+    line(
+      `plan floor for the interval: ${e.planFloorSeconds} s (interval ${m.interval === e.planFloorSeconds ? "is at" : "is above"} the floor)`,
+      SRC.cfMonitor,
+    );
   line(`best case (fast failure just before a check): ${m.bestSeconds} s`, SRC.derived);
   line(`worst case, fast failure (refused, TLS error, non-200): ${m.worstFastSeconds} s = ${m.consecutiveDown} x ${m.interval} s`, SRC.derived);
   line(`worst case, hung origin: ${m.worstTimeoutSeconds} s = ${m.consecutiveDown} x ${m.interval} s + (${m.retries} + 1) x ${m.timeout} s`, SRC.derived);
   line(`failback after recovery: about ${m.failbackSeconds} s (${m.consecutiveUp} passing checks)`, SRC.derived);
   for (const p of e.pools) {
-    line(`pool ${p.name}: checked from ${p.probingDataCentres} data centres (${p.checkRegions.join(", ")}; 3 per region, majority per region, majority of regions); minimum_origins ${p.minimumOrigins}; monitor attached: ${p.monitored ? "yes" : "NO"}`, SRC.cfRegions);
+    line(
+      `pool ${p.name}: checked from ${p.probingDataCentres} data centres (${p.checkRegions.join(", ")}; 3 per region, majority per region, majority of regions); minimum_origins ${p.minimumOrigins}; monitor attached: ${p.monitored ? "yes" : "NO"}`,
+      SRC.cfRegions,
+    );
   }
-  line(`steering ${e.loadBalancer.steering}, order ${e.loadBalancer.order.join(" -> ")}, fallback ${e.loadBalancer.fallback} (used when every pool is down, health ignored)`, SRC.cfFallback);
-  line(`proxied: ${e.loadBalancer.proxied ? "yes, traffic moves at the edge per request, no DNS TTL to wait for" : "NO, failover waits for resolver caches"}`, SRC.cfProxied);
+  line(
+    `steering ${e.loadBalancer.steering}, order ${e.loadBalancer.order.join(" -> ")}, fallback ${e.loadBalancer.fallback} (used when every pool is down, health ignored)`,
+    SRC.cfFallback,
+  );
+  line(
+    `proxied: ${e.loadBalancer.proxied ? "yes, traffic moves at the edge per request, no DNS TTL to wait for" : "NO, failover waits for resolver caches"}`,
+    SRC.cfProxied,
+  );
   if (e.loadBalancer.failoverAcrossPools) {
-    line("failover_across_pools: a request that meets a dead origin (521/522/523/525/526) is retried once in the other pool, before the monitor notices", SRC.cfRetry);
+    line(
+      "failover_across_pools: a request that meets a dead origin (521/522/523/525/526) is retried once in the other pool, before the monitor notices",
+      SRC.cfRetry,
+    );
   }
 
   head("Zone failure, per tier");
@@ -195,7 +228,11 @@ function formatBudget(b) {
     line("frontends: app stacks not in cdktf.out; they spread the scale set over zones behind a zone-redundant LB (design)", SRC.vmSla);
   }
   for (const r of b.web.regions) {
-    for (const p of r.probes) line(`${r.stack} frontends: LB probe takes an instance out after ${p.detectionSeconds} s (${p.threshold} x ${p.interval} s); instances in the other zones keep serving; zones ${r.zones.map((z) => z.join(",")).join(" / ") || "?"}`, SRC.lbProbe);
+    for (const p of r.probes)
+      line(
+        `${r.stack} frontends: LB probe takes an instance out after ${p.detectionSeconds} s (${p.threshold} x ${p.interval} s); instances in the other zones keep serving; zones ${r.zones.map((z) => z.join(",")).join(" / ") || "?"}`,
+        SRC.lbProbe,
+      );
     line(`${r.stack} frontends: failed instances replaced by automatic repair after its grace period`, SRC.vmssRepair);
   }
   const d = b.data;
@@ -207,39 +244,63 @@ function formatBudget(b) {
     line(`database: HA mode ${d.mysql.haMode}: a zone loss stops the database until Azure recovers it (RTO not published)`, SRC.mysqlHa);
   }
   for (const f of (d && d.files) || []) {
-    line(f.replication === "ZRS"
-      ? `shared files (${f.location}): ZRS, automatic, in-flight requests may fail for a few seconds, no data loss, no remount`
-      : `shared files (${f.location}): ${f.replication}: a zone loss can take the share down`, SRC.filesZrs);
+    line(
+      f.replication === "ZRS"
+        ? `shared files (${f.location}): ZRS, automatic, in-flight requests may fail for a few seconds, no data loss, no remount`
+        : `shared files (${f.location}): ${f.replication}: a zone loss can take the share down`,
+      SRC.filesZrs,
+    );
   }
 
   head("RTO / RPO per tier");
-  line(`web, region loss: RTO = detection above (${m.bestSeconds}-${m.worstTimeoutSeconds} s) + per-request re-steering; RPO 0 (frontends are stateless)`, SRC.derived);
+  line(
+    `web, region loss: RTO = detection above (${m.bestSeconds}-${m.worstTimeoutSeconds} s) + per-request re-steering; RPO 0 (frontends are stateless)`,
+    SRC.derived,
+  );
   if (d && d.mysql) {
-    line(d.mysql.haMode === "ZoneRedundant"
-      ? "database, zone loss: RTO 60-120 s, RPO 0 (zone-redundant HA)"
-      : `database, zone loss: HA mode ${d.mysql.haMode}: down until Azure recovers the zone (RTO not published)`, SRC.mysqlHa);
+    line(
+      d.mysql.haMode === "ZoneRedundant"
+        ? "database, zone loss: RTO 60-120 s, RPO 0 (zone-redundant HA)"
+        : `database, zone loss: HA mode ${d.mysql.haMode}: down until Azure recovers the zone (RTO not published)`,
+      SRC.mysqlHa,
+    );
     if (d.mysql.replica && d.mysql.replica.promoted) {
       line(`database, region loss: the replica in ${d.mysql.replica.location} is already promoted (standalone read-write)`, SRC.mysqlReplica);
     } else if (d.mysql.replica) {
-      line(`database, region loss: manual promotion of the replica in ${d.mysql.replica.location} (runbook; stop replication takes about 2 min); RTO = decision + about 2 min + apply; RPO = replica lag at promotion (seconds to a couple of minutes; watch the Replica Lag metric)`, SRC.mysqlReplica);
+      line(
+        `database, region loss: manual promotion of the replica in ${d.mysql.replica.location} (runbook; stop replication takes about 2 min); RTO = decision + about 2 min + apply; RPO = replica lag at promotion (seconds to a couple of minutes; watch the Replica Lag metric)`,
+        SRC.mysqlReplica,
+      );
     } else {
       line("database, region loss: no replica; geo-restore from backup, RPO < 1 h, RTO not published", SRC.mysqlBackup);
     }
-    line(`database backups: ${d.mysql.backupRetentionDays} days, geo-redundant ${d.mysql.geoRedundantBackup ? "yes (geo-restore RPO < 1 h)" : "no"}`, SRC.mysqlBackup);
+    line(
+      `database backups: ${d.mysql.backupRetentionDays} days, geo-redundant ${d.mysql.geoRedundantBackup ? "yes (geo-restore RPO < 1 h)" : "no"}`,
+      SRC.mysqlBackup,
+    );
   }
   const shares = ((d && d.files) || []).filter((f) => f.kind === "FileStorage");
   const allZrs = shares.length > 0 && shares.every((f) => f.replication === "ZRS");
   line(`shared files, zone loss: ${allZrs ? "RTO seconds, RPO 0 (every share ZRS)" : "not zone-redundant everywhere: see above"}`, SRC.filesZrs);
-  line(b.syncIntervalSeconds !== undefined
-    ? `shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval ${b.syncIntervalSeconds} s`
-    : `shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval (not declared in cdktf.out: the app stack has no '${SYNC_TAG}' tag)`, SRC.adr0010);
+  line(
+    b.syncIntervalSeconds !== undefined
+      ? `shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval ${b.syncIntervalSeconds} s`
+      : `shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval (not declared in cdktf.out: the app stack has no '${SYNC_TAG}' tag)`,
+    SRC.adr0010,
+  );
 
   head("End to end");
   line(`secondary region lost: the primary keeps serving; the secondary pool leaves rotation within ${m.worstTimeoutSeconds} s`, SRC.derived);
   if (d && d.mysql && d.mysql.replica && !d.mysql.replica.promoted) {
-    line(`primary region lost: traffic moves within ${m.worstTimeoutSeconds} s, but the secondary frontends write to the primary database; service returns after the replica promotion, so RTO = max(detection, promotion) and RPO = replica lag (+ shared-files copy interval for config and tracker files)`, SRC.mysqlReplica);
+    line(
+      `primary region lost: traffic moves within ${m.worstTimeoutSeconds} s, but the secondary frontends write to the primary database; service returns after the replica promotion, so RTO = max(detection, promotion) and RPO = replica lag (+ shared-files copy interval for config and tracker files)`,
+      SRC.mysqlReplica,
+    );
   }
-  line("zone lost in the primary region: frontends in the other zones keep serving; while MySQL fails over (60-120 s) /healthz fails in both regions, Cloudflare may send traffic to the fallback pool, and no extra downtime results", SRC.mysqlHa);
+  line(
+    "zone lost in the primary region: frontends in the other zones keep serving; while MySQL fails over (60-120 s) /healthz fails in both regions, Cloudflare may send traffic to the fallback pool, and no extra downtime results",
+    SRC.mysqlHa,
+  );
   return out.join("\n");
 }
 

@@ -31,7 +31,10 @@ export interface AppStackProps extends BlueprintStackProps {
 export function shareSyncIntervalSeconds(jobs: readonly CronJob[] = CRON_JOBS): number {
   const job = jobs.find((j) => j.name === "share-sync");
   const minutes = job ? /^\*\/(\d+) /.exec(job.schedule)?.[1] : undefined;
-  if (!minutes) throw new Error(`share-sync cron schedule '${job?.schedule ?? "(no share-sync job)"}' must run every N minutes: set it to '*/N * * * *' in CRON_JOBS (modules/cloud-init/constants.ts)`);
+  if (!minutes)
+    throw new Error(
+      `share-sync cron schedule '${job?.schedule ?? "(no share-sync job)"}' must run every N minutes: set it to '*/N * * * *' in CRON_JOBS (modules/cloud-init/constants.ts)`,
+    );
   return Number(minutes) * 60;
 }
 

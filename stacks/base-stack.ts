@@ -44,10 +44,12 @@ export abstract class BlueprintStack extends TerraformStack {
     }
 
     new AzurermProvider(this, "azurerm", {
-      features: [{
-        keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
-        resourceGroup: [{ preventDeletionIfContainsResources: true }],
-      }],
+      features: [
+        {
+          keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
+          resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        },
+      ],
       subscriptionId: config.azure.subscriptionId,
       tenantId: config.azure.tenantId,
       storageUseAzuread: true,

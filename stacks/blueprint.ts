@@ -23,10 +23,7 @@ export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
   const data = new DataStack(app, "data", { config, core });
   const edge = new EdgeStack(app, "edge", { config, core });
   const apps = Object.fromEntries(
-    REGION_KEYS.map((region) => [
-      region,
-      new AppStack(app, `app-${config.regions[region].shortName}`, { config, region, core, data, after: [data, edge] }),
-    ]),
+    REGION_KEYS.map((region) => [region, new AppStack(app, `app-${config.regions[region].shortName}`, { config, region, core, data, after: [data, edge] })]),
   ) as Record<RegionKey, AppStack>;
   const checks = new BlueprintChecks();
   // cdktf runs aspects from each stack down, so an aspect on the App would never run.

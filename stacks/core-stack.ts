@@ -40,12 +40,17 @@ export class CoreStack extends BlueprintStack {
     this.clientConfig = new DataAzurermClientConfig(this, "ClientConfig", {});
 
     this.sharedResourceGroup = new ResourceGroup(this, "SharedResourceGroup", {
-      name: naming.global("shared-rg"), location: primary.location, tags,
+      name: naming.global("shared-rg"),
+      location: primary.location,
+      tags,
     });
     const sharedRg = this.sharedResourceGroup.name;
 
     this.logAnalytics = new LogAnalytics(this, "LogAnalytics", {
-      name: naming.global("law"), location: primary.location, resourceGroupName: sharedRg, tags,
+      name: naming.global("law"),
+      location: primary.location,
+      resourceGroupName: sharedRg,
+      tags,
     });
     const workspaceId = this.logAnalytics.workspace.id;
 
@@ -64,7 +69,10 @@ export class CoreStack extends BlueprintStack {
     new GlobalPeering(this, "Peering", this.networks);
 
     this.privateDns = new PrivateDns(this, "PrivateDns", {
-      resourceGroupName: sharedRg, mysqlZoneName: naming.mysqlPrivateDnsZone, networks: this.networks, tags,
+      resourceGroupName: sharedRg,
+      mysqlZoneName: naming.mysqlPrivateDnsZone,
+      networks: this.networks,
+      tags,
     });
 
     this.vault = new SecretsVault(this, "KeyVault", {
@@ -86,12 +94,20 @@ export class CoreStack extends BlueprintStack {
       new WorkloadIdentity(this, cid, { name, location, resourceGroupName, tags });
     this.frontendIdentities = {
       primary: identity("FrontendIdentity-primary", naming.regional(primary, "frontend-id"), primary.location, this.networks.primary.resourceGroup.name),
-      secondary: identity("FrontendIdentity-secondary", naming.regional(config.regions.secondary, "frontend-id"), config.regions.secondary.location, this.networks.secondary.resourceGroup.name),
+      secondary: identity(
+        "FrontendIdentity-secondary",
+        naming.regional(config.regions.secondary, "frontend-id"),
+        config.regions.secondary.location,
+        this.networks.secondary.resourceGroup.name,
+      ),
     };
     this.archiverIdentity = identity("ArchiverIdentity", naming.regional(primary, "archiver-id"), primary.location, this.networks.primary.resourceGroup.name);
 
     this.alerts = new AlertActionGroup(this, "AlertActionGroup", {
-      name: naming.global("alerts-ag"), resourceGroupName: sharedRg, email: config.alerts.email, tags,
+      name: naming.global("alerts-ag"),
+      resourceGroupName: sharedRg,
+      email: config.alerts.email,
+      tags,
     });
 
     new Diagnostics(this, "LogAnalyticsDiagnostics", { targetResourceId: workspaceId, logAnalyticsWorkspaceId: workspaceId, logCategoryGroup: "audit" });

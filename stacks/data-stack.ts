@@ -40,8 +40,13 @@ export class DataStack extends BlueprintStack {
     const ephemeral: Record<string, Record<string, unknown>> = {};
     const password = (name: string, length: number, special = true) => {
       ephemeral[name] = {
-        length, special, override_special: special ? "-_.~+" : undefined,
-        min_lower: 2, min_upper: 2, min_numeric: 2, min_special: special ? 2 : 0,
+        length,
+        special,
+        override_special: special ? "-_.~+" : undefined,
+        min_lower: 2,
+        min_upper: 2,
+        min_numeric: 2,
+        min_special: special ? 2 : 0,
       };
       return `\${ephemeral.random_password.${name}.result}`;
     };
@@ -130,7 +135,12 @@ export class DataStack extends BlueprintStack {
     const secrets = new Construct(this, "Secrets");
     const secret = (cid: string, name: string, value: string, who: Record<string, string>, writeOnly: { version: number; never?: boolean }) =>
       new ManagedSecret(secrets, cid, {
-        keyVaultId: core.vault.vault.id, name, value, contentType: "text/plain", readers: who, writeOnly,
+        keyVaultId: core.vault.vault.id,
+        name,
+        value,
+        contentType: "text/plain",
+        readers: who,
+        writeOnly,
       });
     const v = config.secretVersions;
     secret("MysqlAdminPassword", SECRET_NAMES.mysqlAdminPassword, adminPassword, archiverOnly, { version: v.mysqlAdminPassword });
@@ -140,6 +150,9 @@ export class DataStack extends BlueprintStack {
     secret("SuperUserPassword", SECRET_NAMES.superUserPassword, superUserPassword, archiverOnly, { version: v.superUserPassword });
 
     forgotten.push(...this.database.forgotten);
-    this.addOverride("removed", forgotten.map((from) => ({ from, lifecycle: { destroy: false } })));
+    this.addOverride(
+      "removed",
+      forgotten.map((from) => ({ from, lifecycle: { destroy: false } })),
+    );
   }
 }

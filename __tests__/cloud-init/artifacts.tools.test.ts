@@ -45,7 +45,9 @@ const phpFiles = [...scriptFiles.keys()].filter((n) => n.endsWith(".php")).sort(
 
 // Started now, awaited by the tests.
 const schemaRuns = cloudInit.available
-  ? Object.fromEntries(Object.entries(yamls).map(([role, y]) => [role, run("cloud-init", ["schema", "--config-file", write(path.join(work, `${role}.yaml`), y)])]))
+  ? Object.fromEntries(
+      Object.entries(yamls).map(([role, y]) => [role, run("cloud-init", ["schema", "--config-file", write(path.join(work, `${role}.yaml`), y)])]),
+    )
   : {};
 const shellcheckRun = shellcheck.available ? run("shellcheck", ["-x", "--severity=style", ...shellScripts], { cwd: libDir }) : undefined;
 const phpLintRuns = php.available ? Object.fromEntries(phpFiles.map((n) => [n, run("php", ["-l", path.join(libDir, n)])])) : {};
@@ -62,7 +64,9 @@ describe("cloud-init schema", () => {
 
 describe("shellcheck", () => {
   shellcheck.test(`every embedded shell script passes (${shellScripts.join(", ")})${shellcheck.label}`, async () => {
-    expect(shellScripts).toEqual(expect.arrayContaining(["lib.sh", "provision.sh", "release.sh", "job.sh", "maintenance.sh", "share-sync.sh", "cloudflare-ips.sh"]));
+    expect(shellScripts).toEqual(
+      expect.arrayContaining(["lib.sh", "provision.sh", "release.sh", "job.sh", "maintenance.sh", "share-sync.sh", "cloudflare-ips.sh"]),
+    );
     const r = await shellcheckRun!;
     if (r.code !== 0) throw new Error(describeResult(r));
   });
@@ -106,11 +110,28 @@ async function nginxTree(root: string, opts: { listen?: string; docRoot?: string
     : "events {}\nhttp {\ninclude /etc/nginx/mime.types;\ninclude /etc/nginx/conf.d/*.conf;\ninclude /etc/nginx/sites-enabled/*;\n}\n";
   write(path.join(root, "etc/nginx/nginx.conf"), rewrite(distro).replace(/^\s*pid .*$/m, `pid ${root}/nginx.pid;`));
   // Temp paths compiled into the distribution's nginx would need root; keep them in the tree.
-  write(path.join(root, "etc/nginx/conf.d/00-test-paths.conf"),
-    ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${root}/tmp/${t};`).join("\n"));
+  write(
+    path.join(root, "etc/nginx/conf.d/00-test-paths.conf"),
+    ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${root}/tmp/${t};`).join("\n"),
+  );
   const tls = path.join(root, "etc/nginx/tls");
-  const r = await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-    "-subj", `/CN=${FRONTEND_SETTINGS.publicHostname}`, "-keyout", path.join(tls, "origin.key"), "-out", path.join(tls, "origin.crt")]);
+  const r = await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    `/CN=${FRONTEND_SETTINGS.publicHostname}`,
+    "-keyout",
+    path.join(tls, "origin.key"),
+    "-out",
+    path.join(tls, "origin.crt"),
+  ]);
   if (r.code !== 0) throw new Error(describeResult(r));
   return path.join(root, "etc/nginx/nginx.conf");
 }
@@ -128,89 +149,126 @@ describe("nginx", () => {
     if (r.code !== 0) throw new Error(describeResult(r));
   });
 
-  nginxTest(`serves only the allowed paths, only with the Authenticated Origin Pulls certificate; health without it only to the platform probes${label}`, async () => {
-    const root = path.join(work, "nginx-run");
-    const pki = path.join(root, "pki");
-    fs.mkdirSync(pki, { recursive: true });
-    const sh = async (args: string[]) => {
-      const r = await run("openssl", args, { cwd: pki });
-      if (r.code !== 0) throw new Error(describeResult(r));
-    };
-    // A stand-in for Cloudflare's origin-pull CA, a client certificate it signs, and one it does not.
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    await Promise.all([
-      sh(["req", "-x509", ...ec, "-days", "1", "-subj", "/CN=test origin-pull CA", "-keyout", "ca.key", "-out", "ca.crt"]),
-      sh(["req", "-x509", ...ec, "-days", "1", "-subj", "/CN=rogue CA", "-keyout", "rogue.key", "-out", "rogue.crt"]),
-      sh(["req", "-new", ...ec, "-subj", "/CN=origin-pull client", "-keyout", "client.key", "-out", "client.csr"]),
-    ]);
-    await Promise.all([
-      sh(["x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-out", "client.crt"]),
-      sh(["x509", "-req", "-in", "client.csr", "-CA", "rogue.crt", "-CAkey", "rogue.key", "-CAcreateserial", "-days", "1", "-out", "rogue-client.crt"]),
-    ]);
+  nginxTest(
+    `serves only the allowed paths, only with the Authenticated Origin Pulls certificate; health without it only to the platform probes${label}`,
+    async () => {
+      const root = path.join(work, "nginx-run");
+      const pki = path.join(root, "pki");
+      fs.mkdirSync(pki, { recursive: true });
+      const sh = async (args: string[]) => {
+        const r = await run("openssl", args, { cwd: pki });
+        if (r.code !== 0) throw new Error(describeResult(r));
+      };
+      // A stand-in for Cloudflare's origin-pull CA, a client certificate it signs, and one it does not.
+      const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+      await Promise.all([
+        sh(["req", "-x509", ...ec, "-days", "1", "-subj", "/CN=test origin-pull CA", "-keyout", "ca.key", "-out", "ca.crt"]),
+        sh(["req", "-x509", ...ec, "-days", "1", "-subj", "/CN=rogue CA", "-keyout", "rogue.key", "-out", "rogue.crt"]),
+        sh(["req", "-new", ...ec, "-subj", "/CN=origin-pull client", "-keyout", "client.key", "-out", "client.csr"]),
+      ]);
+      await Promise.all([
+        sh(["x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-out", "client.crt"]),
+        sh(["x509", "-req", "-in", "client.csr", "-CA", "rogue.crt", "-CAkey", "rogue.key", "-CAcreateserial", "-days", "1", "-out", "rogue-client.crt"]),
+      ]);
 
-    const docRoot = path.join(root, "www");
-    for (const f of ["index.php", "matomo.php", "piwik.php", "js/index.php", "matomo.js", "core/Foo.php", "plugins/Foo/Foo.php",
-      "plugins/Morpheus/images/logo.png", "misc/user/logo.png", "misc/other.txt", "config/config.ini.php", "tmp/cache.txt",
-      "lang/en.json", ".git/config", "libs/x.txt", "vendor/x/y.txt"]) write(path.join(docRoot, f), "x");
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, "127.0.0.1", () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
+      const docRoot = path.join(root, "www");
+      for (const f of [
+        "index.php",
+        "matomo.php",
+        "piwik.php",
+        "js/index.php",
+        "matomo.js",
+        "core/Foo.php",
+        "plugins/Foo/Foo.php",
+        "plugins/Morpheus/images/logo.png",
+        "misc/user/logo.png",
+        "misc/other.txt",
+        "config/config.ini.php",
+        "tmp/cache.txt",
+        "lang/en.json",
+        ".git/config",
+        "libs/x.txt",
+        "vendor/x/y.txt",
+      ])
+        write(path.join(docRoot, f), "x");
+      const port = await new Promise<number>((resolve) => {
+        const s = net.createServer().listen(0, "127.0.0.1", () => {
+          const p = (s.address() as net.AddressInfo).port;
+          s.close(() => resolve(p));
+        });
       });
-    });
-    const conf = await nginxTree(root, { listen: `127.0.0.1:${port}`, docRoot, ca: fs.readFileSync(path.join(pki, "ca.crt"), "utf8") });
-    // Nothing of the machine's own nginx or PHP-FPM is used: a Matomo host running these tests gets the same answers.
-    const site = fs.readFileSync(path.join(root, "etc/nginx/sites-available/matomo.conf"), "utf8");
-    expect([site.includes("/run/php/"), site.includes("listen 443")]).toEqual([false, false]);
-    // Workers may run as www-data when the test runs as root.
-    await run("chmod", ["-R", "a+rX", work]);
+      const conf = await nginxTree(root, { listen: `127.0.0.1:${port}`, docRoot, ca: fs.readFileSync(path.join(pki, "ca.crt"), "utf8") });
+      // Nothing of the machine's own nginx or PHP-FPM is used: a Matomo host running these tests gets the same answers.
+      const site = fs.readFileSync(path.join(root, "etc/nginx/sites-available/matomo.conf"), "utf8");
+      expect([site.includes("/run/php/"), site.includes("listen 443")]).toEqual([false, false]);
+      // Workers may run as www-data when the test runs as root.
+      await run("chmod", ["-R", "a+rX", work]);
 
-    const server: ChildProcess = spawn("nginx", [...nginxArgs(root, conf), "-g", "daemon off;"], { stdio: "ignore" });
-    try {
-      await waitForPort(port);
-      const client = { cert: fs.readFileSync(path.join(pki, "client.crt")), key: fs.readFileSync(path.join(pki, "client.key")) };
-      const rogue = { cert: fs.readFileSync(path.join(pki, "rogue-client.crt")), key: fs.readFileSync(path.join(pki, "client.key")) };
-      const get = (p: string, id?: { cert: Buffer; key: Buffer }) => request(port, p, id);
-      const bad = 502; // FastCGI socket absent in the test: the request reached PHP-FPM's location.
+      const server: ChildProcess = spawn("nginx", [...nginxArgs(root, conf), "-g", "daemon off;"], { stdio: "ignore" });
+      try {
+        await waitForPort(port);
+        const client = { cert: fs.readFileSync(path.join(pki, "client.crt")), key: fs.readFileSync(path.join(pki, "client.key")) };
+        const rogue = { cert: fs.readFileSync(path.join(pki, "rogue-client.crt")), key: fs.readFileSync(path.join(pki, "client.key")) };
+        const get = (p: string, id?: { cert: Buffer; key: Buffer }) => request(port, p, id);
+        const bad = 502; // FastCGI socket absent in the test: the request reached PHP-FPM's location.
 
-      // On the Matomo host name nothing answers without the certificate, the health path included:
-      // the Cloudflare monitor must fail when visitors would.
-      for (const p of ["/healthz", "/", "/index.php", "/matomo.php", "/matomo.js", "/plugins/Morpheus/images/logo.png"]) expect([p, (await get(p)).status]).toEqual([p, 403]);
-      // A certificate from another CA is rejected by TLS client verification.
-      expect((await get("/index.php", rogue)).status).toBe(400);
+        // On the Matomo host name nothing answers without the certificate, the health path included:
+        // the Cloudflare monitor must fail when visitors would.
+        for (const p of ["/healthz", "/", "/index.php", "/matomo.php", "/matomo.js", "/plugins/Morpheus/images/logo.png"])
+          expect([p, (await get(p)).status]).toEqual([p, 403]);
+        // A certificate from another CA is rejected by TLS client verification.
+        expect((await get("/index.php", rogue)).status).toBe(400);
 
-      const expected: [string, number][] = [
-        ["/index.php", bad], ["/matomo.php", bad], ["/piwik.php", bad], ["/js/index.php", bad], ["/healthz", bad],
-        ["/core/Foo.php", 403], ["/plugins/Foo/Foo.php", 403], ["/config/config.ini.php", 403], ["/tmp/cache.txt", 403],
-        ["/lang/en.json", 403], ["/.git/config", 403], ["/libs/x.txt", 403], ["/vendor/x/y.txt", 403], ["/misc/other.txt", 403],
-        ["/plugins/Morpheus/images/logo.png", 200], ["/misc/user/logo.png", 200], ["/matomo.js", 200], ["/missing.php", 403],
-      ];
-      const got: [string, number][] = [];
-      for (const [p] of expected) got.push([p, (await get(p, client)).status]);
-      expect(got).toEqual(expected);
+        const expected: [string, number][] = [
+          ["/index.php", bad],
+          ["/matomo.php", bad],
+          ["/piwik.php", bad],
+          ["/js/index.php", bad],
+          ["/healthz", bad],
+          ["/core/Foo.php", 403],
+          ["/plugins/Foo/Foo.php", 403],
+          ["/config/config.ini.php", 403],
+          ["/tmp/cache.txt", 403],
+          ["/lang/en.json", 403],
+          ["/.git/config", 403],
+          ["/libs/x.txt", 403],
+          ["/vendor/x/y.txt", 403],
+          ["/misc/other.txt", 403],
+          ["/plugins/Morpheus/images/logo.png", 200],
+          ["/misc/user/logo.png", 200],
+          ["/matomo.js", 200],
+          ["/missing.php", 403],
+        ];
+        const got: [string, number][] = [];
+        for (const [p] of expected) got.push([p, (await get(p, client)).status]);
+        expect(got).toEqual(expected);
 
-      // Other host names: the health path without a certificate for the platform probes (loopback here,
-      // 168.63.129.16 on Azure), nothing for anyone else (127.0.0.2 stands in for a foreign zone's proxy).
-      expect((await request(port, "/healthz", undefined, "10.1.2.3")).status).toBe(bad);
-      expect((await request(port, "/index.php", client, "10.1.2.3")).status).toBe(421);
-      expect((await request(port, "/healthz", client, "10.1.2.3", "127.0.0.2")).status).toBe(421);
-      expect((await request(port, "/healthz", undefined, "evil.example.net", "127.0.0.2")).status).toBe(421);
-      expect((await request(port, "/index.php", client, "evil.example.net")).status).toBe(421);
+        // Other host names: the health path without a certificate for the platform probes (loopback here,
+        // 168.63.129.16 on Azure), nothing for anyone else (127.0.0.2 stands in for a foreign zone's proxy).
+        expect((await request(port, "/healthz", undefined, "10.1.2.3")).status).toBe(bad);
+        expect((await request(port, "/index.php", client, "10.1.2.3")).status).toBe(421);
+        expect((await request(port, "/healthz", client, "10.1.2.3", "127.0.0.2")).status).toBe(421);
+        expect((await request(port, "/healthz", undefined, "evil.example.net", "127.0.0.2")).status).toBe(421);
+        expect((await request(port, "/index.php", client, "evil.example.net")).status).toBe(421);
 
-      const res = await get("/matomo.js", client);
-      expect(res.headers.server).toBe("nginx");
-      expect(res.headers["x-content-type-options"]).toBe("nosniff");
-    } finally {
-      server.kill("SIGTERM");
-      await new Promise((resolve) => server.once("exit", resolve));
-    }
-  });
+        const res = await get("/matomo.js", client);
+        expect(res.headers.server).toBe("nginx");
+        expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      } finally {
+        server.kill("SIGTERM");
+        await new Promise((resolve) => server.once("exit", resolve));
+      }
+    },
+  );
 });
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => { s.destroy(); resolve(true); });
+      const s = net.connect(port, "127.0.0.1", () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on("error", () => resolve(false));
     });
     if (open) return;
@@ -219,15 +277,33 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nginx did not listen on ${port}`);
 }
 
-function request(port: number, urlPath: string, id?: { cert: Buffer; key: Buffer }, host = FRONTEND_SETTINGS.publicHostname, localAddress = "127.0.0.1"): Promise<{ status: number; headers: Record<string, unknown> }> {
+function request(
+  port: number,
+  urlPath: string,
+  id?: { cert: Buffer; key: Buffer },
+  host = FRONTEND_SETTINGS.publicHostname,
+  localAddress = "127.0.0.1",
+): Promise<{ status: number; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = https.request({
-      host: "127.0.0.1", port, path: urlPath, method: "GET", servername: /^[0-9.]+$/.test(host) ? "" : host,
-      headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 5000, localAddress, ...id,
-    }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-    });
+    const req = https.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        method: "GET",
+        servername: /^[0-9.]+$/.test(host) ? "" : host,
+        headers: { Host: host },
+        rejectUnauthorized: false,
+        agent: false,
+        timeout: 5000,
+        localAddress,
+        ...id,
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -247,7 +323,10 @@ describe("release signature check (release.sh verify)", () => {
     try {
       await g(["--quick-gen-key", "Release Test <release@example.invalid>", "ed25519", "sign", "1d"]);
       await g(["--quick-gen-key", "Other Signer <other@example.invalid>", "ed25519", "sign", "1d"]);
-      const fprs = (await g(["--with-colons", "--list-keys"])).split("\n").filter((l) => l.startsWith("fpr:")).map((l) => l.split(":")[9]);
+      const fprs = (await g(["--with-colons", "--list-keys"]))
+        .split("\n")
+        .filter((l) => l.startsWith("fpr:"))
+        .map((l) => l.split(":")[9]);
       const [pinned, other] = fprs;
       write(path.join(work, "keys.asc"), await g(["--armor", "--export"]));
       const tarball = write(path.join(work, "matomo-5.10.0.tar.gz"), "pretend release\n");
@@ -255,11 +334,10 @@ describe("release signature check (release.sh verify)", () => {
       await g(["--yes", "--local-user", other, "--armor", "--detach-sign", "-o", `${tarball}.other.asc`, tarball]);
 
       const verify = (fingerprint: string, sig: string, file = tarball) => {
-        const envFile = write(path.join(work, `release-${fingerprint.slice(0, 8)}.env`), [
-          `MATOMO_RELEASE_FINGERPRINT='${fingerprint}'`,
-          `MATOMO_RELEASE_KEY_FILE='${path.join(work, "keys.asc")}'`,
-          "MATOMO_RELEASE_KEY_URLS=''",
-        ].join("\n"));
+        const envFile = write(
+          path.join(work, `release-${fingerprint.slice(0, 8)}.env`),
+          [`MATOMO_RELEASE_FINGERPRINT='${fingerprint}'`, `MATOMO_RELEASE_KEY_FILE='${path.join(work, "keys.asc")}'`, "MATOMO_RELEASE_KEY_URLS=''"].join("\n"),
+        );
         return run("bash", [path.join(libDir, "release.sh"), "verify", file, sig], { env: { ...process.env, MATOMO_ENV_FILE: envFile } });
       };
       const good = await verify(pinned, `${tarball}.asc`);
@@ -280,14 +358,20 @@ describe("release signature check (release.sh verify)", () => {
   const keyAsset = path.join(__dirname, "../../modules/cloud-init/files", RELEASE_KEY_ASSET);
   gpg.test(`the embedded release key, when shipped, is the pinned key; otherwise the VMs fetch it by fingerprint${label}`, async () => {
     if (!fs.existsSync(keyAsset)) {
-       
       console.warn(`NOTE: ${RELEASE_KEY_ASSET} not shipped; VMs import the key from the fallback URLs and still enforce the fingerprint.`);
       expect(yamls.frontend).toContain(`search=0x${MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT}`);
       expect(frontend.write_files.some((f) => f.path === PATHS.releaseKeyFile)).toBe(false);
       return;
     }
-    const r = await run("gpg", ["--batch", "--with-colons", "--import-options", "show-only", "--import", keyAsset], { env: { ...process.env, GNUPGHOME: path.join(work, "gnupg-show") } });
-    expect(r.stdout.split("\n").filter((l) => l.startsWith("fpr:")).map((l) => l.split(":")[9])[0]).toBe(MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT);
+    const r = await run("gpg", ["--batch", "--with-colons", "--import-options", "show-only", "--import", keyAsset], {
+      env: { ...process.env, GNUPGHOME: path.join(work, "gnupg-show") },
+    });
+    expect(
+      r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("fpr:"))
+        .map((l) => l.split(":")[9])[0],
+    ).toBe(MATOMO_RELEASE_SIGNING_KEY_FINGERPRINT);
     expect(fileAt(frontend, PATHS.releaseKeyFile).content).toBe(fs.readFileSync(keyAsset, "utf8"));
   });
 });
@@ -321,7 +405,12 @@ describe("render-config.php", () => {
   php.test(`refuses secrets that INI double quotes cannot carry, without printing them${php.label}`, async () => {
     const tpl = write(path.join(work, "common2.tpl"), template);
     const unsafe = 'Pa$$word"with;quotes';
-    const r = await run("php", [path.join(libDir, "render-config.php"), tpl, path.join(work, "out2.ini"), secrets({ "db-password": unsafe, salt: FAKE_SECRET_VALUES.salt })]);
+    const r = await run("php", [
+      path.join(libDir, "render-config.php"),
+      tpl,
+      path.join(work, "out2.ini"),
+      secrets({ "db-password": unsafe, salt: FAKE_SECRET_VALUES.salt }),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain(unsafe);
     expect(fs.existsSync(path.join(work, "out2.ini"))).toBe(false);
@@ -346,8 +435,8 @@ describe("healthz.php", () => {
         s.close(() => resolve(p));
       });
     });
-    const common = fileAt(frontend, PATHS.commonConfigTemplate).content
-      .replace(/^host = .*$/m, 'host = "127.0.0.1"')
+    const common = fileAt(frontend, PATHS.commonConfigTemplate)
+      .content.replace(/^host = .*$/m, 'host = "127.0.0.1"')
       .replace(/^port = .*$/m, `port = ${closedPort}`)
       .replace("@@MATOMO_DB_PASSWORD@@", FAKE_SECRET_VALUES.dbPassword)
       .replace("@@MATOMO_SALT@@", FAKE_SECRET_VALUES.salt);

@@ -74,7 +74,12 @@ function vm(name: string, role: "frontend" | "archiver", extra: Record<string, s
     ...extra,
   };
   const rendered = content(role === "frontend" ? frontend : archiver, PATHS.envFile);
-  const envFile = write(at("matomo.env"), `${rendered}\n${Object.entries(env).map(([k, v]) => `${k}='${v}'`).join("\n")}\n`);
+  const envFile = write(
+    at("matomo.env"),
+    `${rendered}\n${Object.entries(env)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join("\n")}\n`,
+  );
   for (const d of ["run", "state", "share/config", "share/misc/user", "www/matomo/config", "served"]) fs.mkdirSync(at(d), { recursive: true });
   write(at("maintenance.lock"), "");
   // Matomo's console and the DB tool: log the call, answer from files the test writes.
@@ -86,20 +91,36 @@ function vm(name: string, role: "frontend" | "archiver", extra: Record<string, s
   stub("install", 'a=(); while [ $# -gt 0 ]; do case "$1" in -o|-g) shift 2 ;; *) a+=("$1"); shift ;; esac; done; exec /usr/bin/install "${a[@]}"');
   // With only "-t TAG" logger reads the message from stdin (job.sh's output pipe).
   stub("logger", `{ printf 'logger %s\\n' "$*"; [ $# -gt 2 ] || cat; } >>'${calls}'`);
-  stub("curl", `url="\${@: -1}"; out=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done
-echo "curl $url" >>'${calls}'; src='${at("served")}'/"$(basename "$url")"; [ -f "$src" ] || exit 22; cp "$src" "$out"`);
-  stub("php", `case "$1" in
+  stub(
+    "curl",
+    `url="\${@: -1}"; out=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done
+echo "curl $url" >>'${calls}'; src='${at("served")}'/"$(basename "$url")"; [ -f "$src" ] || exit 22; cp "$src" "$out"`,
+  );
+  stub(
+    "php",
+    `case "$1" in
 */dbtool.php) echo "dbtool $2" >>'${calls}'; cat '${at("db")}'."$2" 2>/dev/null || true ;;
 */console) shift; echo "console $*" >>'${calls}'; [ ! -x '${at("console-effect")}' ] || '${at("console-effect")}' "$@" ;;
 */setup.php) echo "setup $2" >>'${calls}'; [ ! -x '${at("setup-effect")}' ] || '${at("setup-effect")}' "$@" ;;
 */render-config.php) echo "render-config" >>'${calls}' ;;
 *) exec '${realPhp}' "$@" ;;
-esac`);
+esac`,
+  );
   const exec = (script: string, args: string[] = []) =>
     run("bash", [path.join(libDir, script), ...args], { env: { ...process.env, PATH: `${stubs}:${process.env.PATH}`, MATOMO_ENV_FILE: envFile } });
   const shell = (code: string) =>
-    run("bash", ["-c", `set -euo pipefail; . '${path.join(libDir, "lib.sh")}'; ${code}`], { env: { ...process.env, PATH: `${stubs}:${process.env.PATH}`, MATOMO_ENV_FILE: envFile } });
-  return { root, at, env, calls: () => read(calls).split("\n").filter(Boolean), exec, shell, write: (p: string, t: string | Buffer, m?: number) => write(at(p), t, m) };
+    run("bash", ["-c", `set -euo pipefail; . '${path.join(libDir, "lib.sh")}'; ${code}`], {
+      env: { ...process.env, PATH: `${stubs}:${process.env.PATH}`, MATOMO_ENV_FILE: envFile },
+    });
+  return {
+    root,
+    at,
+    env,
+    calls: () => read(calls).split("\n").filter(Boolean),
+    exec,
+    shell,
+    write: (p: string, t: string | Buffer, m?: number) => write(at(p), t, m),
+  };
 }
 
 const PLUGINS_WITHOUT_TM = '; <?php exit; ?>\n[Plugins]\nPlugins[] = "CoreHome"\nPlugins[] = "CustomJsTracker"\n';
@@ -111,7 +132,7 @@ describe("1. Tag Manager is activated on the archiver; frontends skip until it i
     const install = maintenance.slice(maintenance.indexOf("run_install() {"));
     expect(install.indexOf("activate_required_plugins")).toBeLessThan(install.indexOf("publish_config"));
     const update = maintenance.slice(maintenance.indexOf("run_update() {"));
-    expect(update.indexOf("setup.php\" install-plugins")).toBeLessThan(update.indexOf("activate_required_plugins"));
+    expect(update.indexOf('setup.php" install-plugins')).toBeLessThan(update.indexOf("activate_required_plugins"));
     expect(content(archiver, PATHS.envFile)).toContain("MATOMO_REQUIRED_PLUGINS='TagManager'");
     expect(content(frontend, PATHS.envFile)).not.toContain("MATOMO_REQUIRED_PLUGINS");
   });
@@ -152,7 +173,11 @@ for p in TagManager CoreHome; do matomo_plugin_active $p && echo "$p 0" || echo 
     v.write("db.state", "installed\n");
     v.write("db.db-version", "5.10.0\n");
     // plugin:activate writes the list into config.ini.php, as Matomo does.
-    v.write("console-effect", `#!/bin/bash\n[ "$1 $2" = "--no-ansi plugin:activate" ] && printf '%s' '${PLUGINS_WITH_TM}' >'${v.at("share/config/config.ini.php")}'\nexit 0\n`, 0o755);
+    v.write(
+      "console-effect",
+      `#!/bin/bash\n[ "$1 $2" = "--no-ansi plugin:activate" ] && printf '%s' '${PLUGINS_WITH_TM}' >'${v.at("share/config/config.ini.php")}'\nexit 0\n`,
+      0o755,
+    );
     const r = await v.exec("maintenance.sh", ["install-or-update"]);
     if (r.code !== 0) throw new Error(show(r));
     expect(v.calls().filter((c) => /^(console|setup)/.test(c))).toEqual([
@@ -211,7 +236,10 @@ describe("2. an install interrupted between creating the Super User and the gran
     write(path.join(root, "core/bootstrap.php"), FAKE_MATOMO);
     const stateFile = write(path.join(root, `state-${command}.json`), JSON.stringify(state));
     const installJson = write(path.join(root, "install.json"), content(archiver, PATHS.installFile));
-    const r = await run("php", [path.join(libDir, "setup.php"), command, root, installJson], { input: "Sup3r-Secret-pw\n", env: { ...process.env, FAKE_STATE: stateFile } });
+    const r = await run("php", [path.join(libDir, "setup.php"), command, root, installJson], {
+      input: "Sup3r-Secret-pw\n",
+      env: { ...process.env, FAKE_STATE: stateFile },
+    });
     return { r, state: JSON.parse(read(stateFile)) as { users: Record<string, boolean>; calls: string[]; provider: string } };
   };
 
@@ -255,7 +283,12 @@ describe("3. a downgrade is refused, and /healthz fails while the code is older 
 
   php.test(`version_lt orders releases as Matomo does${php.label}`, async () => {
     const v = vm("versions", "archiver");
-    const pairs = [["5.0.3", "5.1.2"], ["5.10.0", "5.1.2"], ["5.2.0-b1", "5.2.0"], ["5.10.0", "5.10.0"]];
+    const pairs = [
+      ["5.0.3", "5.1.2"],
+      ["5.10.0", "5.1.2"],
+      ["5.2.0-b1", "5.2.0"],
+      ["5.10.0", "5.10.0"],
+    ];
     const r = await v.shell(pairs.map(([a, b]) => `version_lt ${a} ${b} && echo true || echo false`).join("\n"));
     expect(r.stdout.trim().split("\n")).toEqual(["true", "false", "true", "false"]);
   });
@@ -270,13 +303,22 @@ describe("3. a downgrade is refused, and /healthz fails while the code is older 
       MATOMO_HEALTH_SHARE_MARKER: write(path.join(dir, "marker"), "shared set"),
       MATOMO_HEALTH_SHARED_CONFIG: write(path.join(dir, "config.ini.php"), "; shared"),
       MATOMO_HEALTH_COMMON_CONFIG: write(path.join(dir, "common.config.ini.php"), common),
-      MATOMO_HEALTH_VERSION_FILE: write(path.join(dir, "Version.php"), "<?php\nfinal class Version\n{\n    public const VERSION = '5.10.0';\n    public const MAJOR_VERSION = 5;\n}\n"),
+      MATOMO_HEALTH_VERSION_FILE: write(
+        path.join(dir, "Version.php"),
+        "<?php\nfinal class Version\n{\n    public const VERSION = '5.10.0';\n    public const MAJOR_VERSION = 5;\n}\n",
+      ),
     };
     // One database per case: Matomo's option table, with or without version_core.
     const versions = ["5.10.0", "5.9.1", "5.11.0", ""];
-    const made = await run("php", ["-r", `foreach (array_slice($argv, 2) as $v) {
+    const made = await run("php", [
+      "-r",
+      `foreach (array_slice($argv, 2) as $v) {
       $db = new PDO("sqlite:" . $argv[1] . ".$v"); $db->exec("CREATE TABLE matomo_option (option_name TEXT, option_value TEXT)");
-      if ($v !== "") $db->prepare("INSERT INTO matomo_option VALUES ('version_core', ?)")->execute([$v]); }`, "--", dbFile, ...versions]);
+      if ($v !== "") $db->prepare("INSERT INTO matomo_option VALUES ('version_core', ?)")->execute([$v]); }`,
+      "--",
+      dbFile,
+      ...versions,
+    ]);
     if (made.code !== 0) throw new Error(show(made));
     const health = async (dbVersion: string) => {
       const r = await run("php", [path.join(work, "healthz.php")], { env: { ...env, MATOMO_HEALTH_DB_DSN: `sqlite:${dbFile}.${dbVersion}` } });
@@ -284,7 +326,10 @@ describe("3. a downgrade is refused, and /healthz fails while the code is older 
     };
     write(path.join(work, "healthz.php"), content(frontend, `${PATHS.stagedDir}/healthz.php`));
     expect(await Promise.all(versions.map(health))).toEqual([
-      ["ok\n", ""], ["ok\n", ""], ["unavailable\n", "version"], ["unavailable\n", "version"],
+      ["ok\n", ""],
+      ["ok\n", ""],
+      ["unavailable\n", "version"],
+      ["unavailable\n", "version"],
     ]);
   });
 });
@@ -320,51 +365,57 @@ describe("4. Matomo's file-integrity check finds nothing of the blueprint's", ()
     }
   });
 
-  gpg.test(`release.sh installs a verified release with the marker outside, skips it on the next boot, refuses pins older than ${MATOMO_MIN_VERSION}${gpg.label}`, async () => {
-    const v = vm("release-key", "frontend");
-    const home = v.at("gnupg");
-    fs.mkdirSync(home, { mode: 0o700 });
-    const genv = { ...process.env, GNUPGHOME: home };
-    const g = async (args: string[]) => {
-      const r = await run("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env: genv, cwd: v.root });
-      if (r.code !== 0) throw new Error(show(r));
-      return r.stdout;
-    };
-    let fpr = "";
-    const withKey = vm("release", "frontend", { MATOMO_RELEASE_KEY_FILE: v.at("key.asc") });
-    try {
-      await g(["--quick-gen-key", "Release Test <release@example.invalid>", "ed25519", "sign", "1d"]);
-      fpr = (await g(["--with-colons", "--list-keys"])).split("\n").find((l) => l.startsWith("fpr:"))!.split(":")[9];
-      v.write("key.asc", await g(["--armor", "--export"]));
-      v.write("pkg/matomo/core/Version.php", "<?php\nfinal class Version\n{\n    public const VERSION = '5.10.0';\n}\n");
-      v.write("pkg/matomo/misc/user/index.html", "");
-      const tar = await run("tar", ["-czf", withKey.at("served/matomo-5.10.0.tar.gz"), "-C", v.at("pkg"), "matomo"]);
-      if (tar.code !== 0) throw new Error(show(tar));
-      await g(["--armor", "--detach-sign", "-o", withKey.at("served/matomo-5.10.0.tar.gz.asc"), withKey.at("served/matomo-5.10.0.tar.gz")]);
-    } finally {
-      await run("gpgconf", ["--kill", "all"], { env: genv });
-    }
-    const envFile = withKey.at("matomo.env");
-    fs.appendFileSync(envFile, `MATOMO_RELEASE_FINGERPRINT='${fpr}'\n`);
+  gpg.test(
+    `release.sh installs a verified release with the marker outside, skips it on the next boot, refuses pins older than ${MATOMO_MIN_VERSION}${gpg.label}`,
+    async () => {
+      const v = vm("release-key", "frontend");
+      const home = v.at("gnupg");
+      fs.mkdirSync(home, { mode: 0o700 });
+      const genv = { ...process.env, GNUPGHOME: home };
+      const g = async (args: string[]) => {
+        const r = await run("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env: genv, cwd: v.root });
+        if (r.code !== 0) throw new Error(show(r));
+        return r.stdout;
+      };
+      let fpr = "";
+      const withKey = vm("release", "frontend", { MATOMO_RELEASE_KEY_FILE: v.at("key.asc") });
+      try {
+        await g(["--quick-gen-key", "Release Test <release@example.invalid>", "ed25519", "sign", "1d"]);
+        fpr = (await g(["--with-colons", "--list-keys"]))
+          .split("\n")
+          .find((l) => l.startsWith("fpr:"))!
+          .split(":")[9];
+        v.write("key.asc", await g(["--armor", "--export"]));
+        v.write("pkg/matomo/core/Version.php", "<?php\nfinal class Version\n{\n    public const VERSION = '5.10.0';\n}\n");
+        v.write("pkg/matomo/misc/user/index.html", "");
+        const tar = await run("tar", ["-czf", withKey.at("served/matomo-5.10.0.tar.gz"), "-C", v.at("pkg"), "matomo"]);
+        if (tar.code !== 0) throw new Error(show(tar));
+        await g(["--armor", "--detach-sign", "-o", withKey.at("served/matomo-5.10.0.tar.gz.asc"), withKey.at("served/matomo-5.10.0.tar.gz")]);
+      } finally {
+        await run("gpgconf", ["--kill", "all"], { env: genv });
+      }
+      const envFile = withKey.at("matomo.env");
+      fs.appendFileSync(envFile, `MATOMO_RELEASE_FINGERPRINT='${fpr}'\n`);
 
-    const first = await withKey.exec("release.sh", ["install"]);
-    if (first.code !== 0) throw new Error(show(first));
-    expect(read(withKey.at("state/release"))).toBe("5.10.0\n");
-    expect(fs.readdirSync(withKey.at("www/matomo")).sort()).toEqual(["core", "misc"]);
-    expect(withKey.calls()).toEqual(["curl https://builds.invalid/matomo-5.10.0.tar.gz", "curl https://builds.invalid/matomo-5.10.0.tar.gz.asc"]);
+      const first = await withKey.exec("release.sh", ["install"]);
+      if (first.code !== 0) throw new Error(show(first));
+      expect(read(withKey.at("state/release"))).toBe("5.10.0\n");
+      expect(fs.readdirSync(withKey.at("www/matomo")).sort()).toEqual(["core", "misc"]);
+      expect(withKey.calls()).toEqual(["curl https://builds.invalid/matomo-5.10.0.tar.gz", "curl https://builds.invalid/matomo-5.10.0.tar.gz.asc"]);
 
-    fs.rmSync(withKey.at("calls.log"));
-    const again = await withKey.exec("release.sh", ["install"]);
-    expect([again.code, again.stderr]).toEqual([0, expect.stringContaining("Matomo 5.10.0 already installed")]);
-    expect(withKey.calls()).toEqual([]);
+      fs.rmSync(withKey.at("calls.log"));
+      const again = await withKey.exec("release.sh", ["install"]);
+      expect([again.code, again.stderr]).toEqual([0, expect.stringContaining("Matomo 5.10.0 already installed")]);
+      expect(withKey.calls()).toEqual([]);
 
-    fs.appendFileSync(envFile, "MATOMO_VERSION='5.0.3'\n");
-    const old = await withKey.exec("release.sh", ["install"]);
-    expect(old.code).toBe(1);
-    expect(old.stderr).toContain(`Matomo 5.0.3 is older than ${MATOMO_MIN_VERSION}, the oldest release the headless install supports`);
-    expect(old.stderr).toContain(`pin ${MATOMO_MIN_VERSION} or later in matomo.version`);
-    expect(withKey.calls()).toEqual([]); // refused before any download
-  });
+      fs.appendFileSync(envFile, "MATOMO_VERSION='5.0.3'\n");
+      const old = await withKey.exec("release.sh", ["install"]);
+      expect(old.code).toBe(1);
+      expect(old.stderr).toContain(`Matomo 5.0.3 is older than ${MATOMO_MIN_VERSION}, the oldest release the headless install supports`);
+      expect(old.stderr).toContain(`pin ${MATOMO_MIN_VERSION} or later in matomo.version`);
+      expect(withKey.calls()).toEqual([]); // refused before any download
+    },
+  );
 });
 
 /** Bytes shaped like a MaxMind DB: data, then the metadata marker and a database_type. */
@@ -391,16 +442,21 @@ describe("5. a geolocation database is kept on the share and reaches every VM", 
     expect(content(archiver, PATHS.envFile)).toContain("MATOMO_GEOIP_BASE_URL='https://download.db-ip.com/free'");
   });
 
-  php.test(`verify accepts a city database and refuses small files, files without MaxMind metadata (error pages) and country databases${php.label}`, async () => {
-    const v = vm("geoip-verify", "archiver", { MATOMO_GEOIP_MIN_BYTES: String(min) });
-    const check = async (name: string, bytes: Buffer) => (await v.exec("geoip.sh", ["verify", v.write(name, bytes)])).code;
-    expect(await Promise.all([
-      check("good.mmdb", fakeMmdb(min)),
-      check("small.mmdb", fakeMmdb(min - 1)),
-      check("no-marker.mmdb", fakeMmdb(min, "DBIP-City-Lite", false)),
-      check("country.mmdb", fakeMmdb(min, "DBIP-Country-Lite")),
-    ])).toEqual([0, 1, 1, 1]);
-  });
+  php.test(
+    `verify accepts a city database and refuses small files, files without MaxMind metadata (error pages) and country databases${php.label}`,
+    async () => {
+      const v = vm("geoip-verify", "archiver", { MATOMO_GEOIP_MIN_BYTES: String(min) });
+      const check = async (name: string, bytes: Buffer) => (await v.exec("geoip.sh", ["verify", v.write(name, bytes)])).code;
+      expect(
+        await Promise.all([
+          check("good.mmdb", fakeMmdb(min)),
+          check("small.mmdb", fakeMmdb(min - 1)),
+          check("no-marker.mmdb", fakeMmdb(min, "DBIP-City-Lite", false)),
+          check("country.mmdb", fakeMmdb(min, "DBIP-Country-Lite")),
+        ]),
+      ).toEqual([0, 1, 1, 1]);
+    },
+  );
 
   php.test(`downloads this month's database once, swaps it in atomically and selects the provider${php.label}`, async () => {
     const v = vm("geoip-run", "archiver", { MATOMO_GEOIP_MIN_BYTES: String(min) });
@@ -411,7 +467,13 @@ describe("5. a geolocation database is kept on the share and reaches every VM", 
     expect(fs.statSync(v.at("share/misc/DBIP-City.mmdb")).size).toBe(min + 10);
     expect(fs.existsSync(v.at("share/misc/DBIP-City.mmdb.tmp"))).toBe(false);
     expect(read(v.at("share/misc/.dbip-city-month"))).toBe(`${month}\n`);
-    expect(v.calls()).toEqual(expect.arrayContaining([`curl https://geoip.invalid/free/dbip-city-lite-${month}.mmdb.gz`, "setup location-provider", expect.stringContaining("logger -t matomo-geoip-updated")]));
+    expect(v.calls()).toEqual(
+      expect.arrayContaining([
+        `curl https://geoip.invalid/free/dbip-city-lite-${month}.mmdb.gz`,
+        "setup location-provider",
+        expect.stringContaining("logger -t matomo-geoip-updated"),
+      ]),
+    );
 
     // The daily cron the next day: nothing to download, no write to the share.
     v.write("run/ready", "x");
@@ -454,7 +516,10 @@ describe("6. Super User settings that write config.ini.php are not offered on th
 });
 
 describe("7. opcache for the command line", () => {
-  test.each([["frontend", frontend], ["archiver", archiver]] as const)("%s: the CLI php.ini enables opcache.enable_cli", (_role, doc) => {
+  test.each([
+    ["frontend", frontend],
+    ["archiver", archiver],
+  ] as const)("%s: the CLI php.ini enables opcache.enable_cli", (_role, doc) => {
     expect(content(doc, `${PATHS.stagedDir}/php-cli.ini`).split("\n")).toContain("opcache.enable_cli = 1");
   });
 
@@ -467,7 +532,13 @@ describe("7. opcache for the command line", () => {
 });
 
 describe(`8. pins older than ${MATOMO_MIN_VERSION} are refused at synth time`, () => {
-  test.each([["5.1.2", true], ["5.1.10", true], ["5.10.0", true], ["5.1.1", false], ["5.0.3", false]] as const)("isMatomoVersionAtLeast(%s) = %p", (v, ok) => {
+  test.each([
+    ["5.1.2", true],
+    ["5.1.10", true],
+    ["5.10.0", true],
+    ["5.1.1", false],
+    ["5.0.3", false],
+  ] as const)("isMatomoVersionAtLeast(%s) = %p", (v, ok) => {
     expect(isMatomoVersionAtLeast(v)).toBe(ok);
   });
 

@@ -23,16 +23,26 @@ const frontendYaml = renderFrontendCloudInit(FRONTEND_SETTINGS);
 const archiverYaml = renderArchiverCloudInit(ARCHIVER_SETTINGS);
 const frontend = parseCloudConfig(frontendYaml);
 const archiver = parseCloudConfig(archiverYaml);
-const roles: [string, string, CloudConfig][] = [["frontend", frontendYaml, frontend], ["archiver", archiverYaml, archiver]];
+const roles: [string, string, CloudConfig][] = [
+  ["frontend", frontendYaml, frontend],
+  ["archiver", archiverYaml, archiver],
+];
 
 const lib = (c: CloudConfig, name: string) => fileAt(c, `${PATHS.libDir}/${name}`).content;
-const cronLines = (c: CloudConfig) => fileAt(c, PATHS.cronFile).content.split("\n").filter((l) => /^[*0-9]/.test(l));
-const env = (c: CloudConfig) => Object.fromEntries(
-  fileAt(c, PATHS.envFile).content.split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => {
-    const [k, v] = [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)];
-    return [k, v.replace(/^'|'$/g, "")];
-  }),
-);
+const cronLines = (c: CloudConfig) =>
+  fileAt(c, PATHS.cronFile)
+    .content.split("\n")
+    .filter((l) => /^[*0-9]/.test(l));
+const env = (c: CloudConfig) =>
+  Object.fromEntries(
+    fileAt(c, PATHS.envFile)
+      .content.split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => {
+        const [k, v] = [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)];
+        return [k, v.replace(/^'|'$/g, "")];
+      }),
+  );
 /** Text of a shell function body, `name() {` to the first line that is exactly `}`. */
 function shellFunction(script: string, name: string): string {
   const start = script.indexOf(`\n${name}() {`);
@@ -135,21 +145,25 @@ describe("cron jobs", () => {
   });
 
   test("frontends run the tracker and Tag Manager regeneration every minute", () => {
-    expect(cronLines(frontend)).toEqual(expect.arrayContaining([
-      `* * * * * www-data flock -n ${LOCK_FILES.customJs} ${PATHS.libDir}/job.sh custom-js`,
-      `* * * * * www-data flock -n ${LOCK_FILES.tagManager} ${PATHS.libDir}/job.sh tagmanager`,
-    ]));
+    expect(cronLines(frontend)).toEqual(
+      expect.arrayContaining([
+        `* * * * * www-data flock -n ${LOCK_FILES.customJs} ${PATHS.libDir}/job.sh custom-js`,
+        `* * * * * www-data flock -n ${LOCK_FILES.tagManager} ${PATHS.libDir}/job.sh tagmanager`,
+      ]),
+    );
     const job = lib(frontend, "job.sh");
     expect(job).toContain("console custom-matomo-js:update");
     expect(job).toContain("console tagmanager:regenerate-released-containers");
   });
 
   test("the archiver archives hourly through a wrapper script (matomo#25173) and runs scheduled tasks", () => {
-    expect(cronLines(archiver)).toEqual(expect.arrayContaining([
-      `5 * * * * www-data flock -n ${LOCK_FILES.archive} ${PATHS.libDir}/job.sh archive`,
-      `35 * * * * www-data flock -n ${LOCK_FILES.scheduledTasks} ${PATHS.libDir}/job.sh scheduled-tasks`,
-      `*/5 * * * * root flock -n ${LOCK_FILES.shareSync} ${PATHS.libDir}/share-sync.sh`,
-    ]));
+    expect(cronLines(archiver)).toEqual(
+      expect.arrayContaining([
+        `5 * * * * www-data flock -n ${LOCK_FILES.archive} ${PATHS.libDir}/job.sh archive`,
+        `35 * * * * www-data flock -n ${LOCK_FILES.scheduledTasks} ${PATHS.libDir}/job.sh scheduled-tasks`,
+        `*/5 * * * * root flock -n ${LOCK_FILES.shareSync} ${PATHS.libDir}/share-sync.sh`,
+      ]),
+    );
     expect(fileAt(archiver, PATHS.cronFile).content).not.toContain("core:archive");
     const job = lib(archiver, "job.sh");
     expect(job).toContain('console core:archive --url="https://${MATOMO_PUBLIC_HOSTNAME}/" --disable-scheduled-tasks');
@@ -206,7 +220,7 @@ describe("pinned, signature-verified Matomo release", () => {
     expect(verify).toContain("--status-fd 1 --verify");
     expect(verify).toContain("GOODSIG");
     expect(verify).toMatch(/VALIDSIG.*\$NF[\s\S]*grep -qx "\$\{MATOMO_RELEASE_FINGERPRINT\}"/);
-    expect(verify).toContain('awk -F: \'$1 == "fpr" { print $10 }\'');
+    expect(verify).toContain("awk -F: '$1 == \"fpr\" { print $10 }'");
   });
 
   test("downloads are HTTPS-only and fail on HTTP errors", () => {
@@ -281,9 +295,9 @@ describe("role separation", () => {
 
   test("the PHP extensions Matomo needs are installed on both roles", () => {
     for (const doc of [frontend, archiver]) {
-      expect(doc.packages).toEqual(expect.arrayContaining(
-        ["cli", "mysql", "gd", "xml", "mbstring", "curl", "zip", "intl", "bcmath", "opcache"].map((e) => `php8.3-${e}`),
-      ));
+      expect(doc.packages).toEqual(
+        expect.arrayContaining(["cli", "mysql", "gd", "xml", "mbstring", "curl", "zip", "intl", "bcmath", "opcache"].map((e) => `php8.3-${e}`)),
+      );
     }
   });
 });
@@ -323,7 +337,9 @@ describe("shares", () => {
 
   test("an unreachable replica never fails the archiver's provisioning", () => {
     expect(lib(archiver, "provision.sh")).toContain('retry 3 mount_from_fstab "$mountpoint" || log warning');
-    expect(lib(archiver, "provision.sh")).toMatch(/flock -w 600 "\$MATOMO_SHARE_SYNC_LOCK" "\$\{MATOMO_LIB_DIR\}\/share-sync.sh" --provisioning \|\|\s+log warning/);
+    expect(lib(archiver, "provision.sh")).toMatch(
+      /flock -w 600 "\$MATOMO_SHARE_SYNC_LOCK" "\$\{MATOMO_LIB_DIR\}\/share-sync.sh" --provisioning \|\|\s+log warning/,
+    );
   });
 });
 
@@ -447,7 +463,13 @@ describe("nginx", () => {
   });
 
   test("a custom health path and CA propagate", () => {
-    const custom = parseCloudConfig(renderFrontendCloudInit({ ...FRONTEND_SETTINGS, healthPath: "/probe", originPullCaPem: "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n" }));
+    const custom = parseCloudConfig(
+      renderFrontendCloudInit({
+        ...FRONTEND_SETTINGS,
+        healthPath: "/probe",
+        originPullCaPem: "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n",
+      }),
+    );
     expect(fileAt(custom, PATHS.nginxHealth).content).toContain("location = /probe {");
     expect(fileAt(custom, PATHS.originPullCa).content).toBe("-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n");
   });
@@ -464,7 +486,13 @@ describe("nginx", () => {
 });
 
 describe("sizing", () => {
-  test.each([[2, 5], [4, 26], [8, 69], [16, 154], [1, 2]])("fpmMaxChildrenFor(%i GiB) = %i", (gib, children) => {
+  test.each([
+    [2, 5],
+    [4, 26],
+    [8, 69],
+    [16, 154],
+    [1, 2],
+  ])("fpmMaxChildrenFor(%i GiB) = %i", (gib, children) => {
     expect(fpmMaxChildrenFor(gib)).toBe(children);
   });
 
@@ -475,7 +503,10 @@ describe("sizing", () => {
   });
 
   test.each([1, 2, 3, 26, 154, 1024])("PHP-FPM spare-server settings stay valid for pm.max_children = %i", (max) => {
-    const pool = fileAt(parseCloudConfig(renderFrontendCloudInit({ ...FRONTEND_SETTINGS, php: { fpmMaxChildren: max } })), `${PATHS.stagedDir}/fpm-pool-matomo.conf`).content;
+    const pool = fileAt(
+      parseCloudConfig(renderFrontendCloudInit({ ...FRONTEND_SETTINGS, php: { fpmMaxChildren: max } })),
+      `${PATHS.stagedDir}/fpm-pool-matomo.conf`,
+    ).content;
     const value = (k: string) => Number(new RegExp(`^pm\\.${k} = (\\d+)$`, "m").exec(pool)?.[1]);
     const [start, min, spare] = [value("start_servers"), value("min_spare_servers"), value("max_spare_servers")];
     expect(value("max_children")).toBe(max);
@@ -523,13 +554,15 @@ describe("settings validation", () => {
       timezone: "Mars/Olympus",
     } as MatomoHostSettings;
     const list = problems(() => renderFrontendCloudInit(bad));
-    expect(list).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^matomoVersion: .*\(got "v5\.10"\)$/),
-      expect.stringMatching(/^publicHostname: /),
-      expect.stringMatching(/^share\.exportPath: must start with the storage account of host/),
-      expect.stringMatching(/^php\.fpmMaxChildren: /),
-      expect.stringMatching(/^timezone: /),
-    ]));
+    expect(list).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^matomoVersion: .*\(got "v5\.10"\)$/),
+        expect.stringMatching(/^publicHostname: /),
+        expect.stringMatching(/^share\.exportPath: must start with the storage account of host/),
+        expect.stringMatching(/^php\.fpmMaxChildren: /),
+        expect.stringMatching(/^timezone: /),
+      ]),
+    );
   });
 
   test("the archiver needs the first Super User and site; a frontend does not", () => {

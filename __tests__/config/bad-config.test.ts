@@ -19,8 +19,18 @@ function problemsOf(patch: (c: any) => void) {
 const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["malformed Matomo version", (c) => (c.matomo.version = "v5.10"), "matomo.version", /release like '5\.10\.0'/],
   ["pre-release Matomo version", (c) => (c.matomo.version = "5.11.0-b1"), "matomo.version", /no pre-release/],
-  ["Matomo older than the headless install supports", (c) => (c.matomo.version = "5.0.3"), "matomo.version", /5\.1\.2 or later: the headless install calls DbHelper::getDefaultCollationForCharset\(\)/],
-  ["overlapping address spaces", (c) => (c.regions.secondary.addressSpace = "10.20.8.0/21"), "regions.secondary.addressSpace", /overlaps regions\.primary\.addressSpace/],
+  [
+    "Matomo older than the headless install supports",
+    (c) => (c.matomo.version = "5.0.3"),
+    "matomo.version",
+    /5\.1\.2 or later: the headless install calls DbHelper::getDefaultCollationForCharset\(\)/,
+  ],
+  [
+    "overlapping address spaces",
+    (c) => (c.regions.secondary.addressSpace = "10.20.8.0/21"),
+    "regions.secondary.addressSpace",
+    /overlaps regions\.primary\.addressSpace/,
+  ],
   ["address space too small", (c) => (c.regions.primary.addressSpace = "10.20.0.0/24"), "regions.primary.addressSpace", /between \/16 and \/22/],
   ["host bits in CIDR", (c) => (c.regions.primary.addressSpace = "10.20.0.5/20"), "regions.primary.addressSpace", /CIDR/],
   ["same region twice", (c) => (c.regions.secondary.location = "westeurope"), "regions.secondary.location", /must differ/],
@@ -35,15 +45,46 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["scale-in above scale-out", (c) => (c.frontends.scaleInCpuPercent = 80), "frontends.scaleInCpuPercent", /below scaleOutCpuPercent/],
   ["unknown VM SKU", (c) => (c.frontends.vmSku = "Standard_B1s"), "frontends.vmSku", /not in the blueprint's VM table/],
   ["unknown archiver VM SKU", (c) => (c.archiver = { vmSku: "Standard_B2s" }), "archiver.vmSku", /not in the blueprint's VM table/],
-  ["MySQL zones outside the region's zones", (c) => { c.regions.primary.zones = ["1", "2"]; c.mysql = { standbyZone: "3" }; }, "mysql.standbyZone", /must both be in regions\.primary\.zones/],
+  [
+    "MySQL zones outside the region's zones",
+    (c) => {
+      c.regions.primary.zones = ["1", "2"];
+      c.mysql = { standbyZone: "3" };
+    },
+    "mysql.standbyZone",
+    /must both be in regions\.primary\.zones/,
+  ],
   ["Burstable MySQL SKU", (c) => (c.mysql = { skuName: "B_Standard_B1ms" }), "mysql.skuName", /not available on Burstable/],
   ["MySQL size not in Azure's max_connections table", (c) => (c.mysql = { skuName: "MO_Standard_E96ds_v5" }), "mysql.skuName", /config\/capacity\.ts/],
-  ["frontends need more connections than the MySQL size allows", (c) => (c.frontends.maxInstances = 19), "frontends.maxInstances", /above the 1365 that Azure allows on GP_Standard_D2ds_v4 .*concepts-server-parameters.*lower frontends\.maxInstances to 18 or less, or set mysql\.skuName to GP_Standard_D4ds_v4/],
-  ["rollout surge pushes connections over the limit", (c) => { c.frontends.maxInstances = 16; c.compute = { maximumSurge: true }; }, "frontends.maxInstances", /incl\. rollout surge.*lower frontends\.maxInstances to 15 or less/],
-  ["region without availability zones", (c) => (c.regions.secondary.location = "northcentralus"), "regions.secondary.location", /without availability zones.*e\.g\. 'centralus'/],
+  [
+    "frontends need more connections than the MySQL size allows",
+    (c) => (c.frontends.maxInstances = 19),
+    "frontends.maxInstances",
+    /above the 1365 that Azure allows on GP_Standard_D2ds_v4 .*concepts-server-parameters.*lower frontends\.maxInstances to 18 or less, or set mysql\.skuName to GP_Standard_D4ds_v4/,
+  ],
+  [
+    "rollout surge pushes connections over the limit",
+    (c) => {
+      c.frontends.maxInstances = 16;
+      c.compute = { maximumSurge: true };
+    },
+    "frontends.maxInstances",
+    /incl\. rollout surge.*lower frontends\.maxInstances to 15 or less/,
+  ],
+  [
+    "region without availability zones",
+    (c) => (c.regions.secondary.location = "northcentralus"),
+    "regions.secondary.location",
+    /without availability zones.*e\.g\. 'centralus'/,
+  ],
   ["misspelt region", (c) => (c.regions.primary.location = "westeurop"), "regions.primary.location", /did you mean 'westeurope'\?/],
   ["Cloudflare zone ID equals the account ID", (c) => (c.cloudflare.zoneId = c.cloudflare.accountId), "cloudflare.zoneId", /equals cloudflare\.accountId/],
-  ["remote state without a Key Vault path for the runner", (c) => (c.backend = { type: "azurerm", resourceGroupName: "rg", storageAccountName: "tfstate1", containerName: "tfstate" }), "keyVault.allowedCidrs", /ForbiddenByFirewall.*runnerSubnetIds/],
+  [
+    "remote state without a Key Vault path for the runner",
+    (c) => (c.backend = { type: "azurerm", resourceGroupName: "rg", storageAccountName: "tfstate1", containerName: "tfstate" }),
+    "keyVault.allowedCidrs",
+    /ForbiddenByFirewall.*runnerSubnetIds/,
+  ],
   ["standby in primary zone", (c) => (c.mysql = { primaryZone: "2", standbyZone: "2" }), "mysql.standbyZone", /must differ from primaryZone/],
   ["backup retention below the policy", (c) => (c.mysql = { backupRetentionDays: 14 }), "mysql.backupRetentionDays", /at least 30 days \(policy BP-MYSQL-1\)/],
   ["geo-redundant backup off", (c) => (c.mysql = { geoRedundantBackup: false }), "mysql.geoRedundantBackup", /must be true/],
@@ -51,20 +92,49 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["wrong type", (c) => (c.frontends.maxInstances = "10"), "frontends.maxInstances", /must be a number, not string/],
   ["unknown enum value", (c) => (c.size = "huge"), "size", /must be one of "small", "medium", "large"/],
   ["removed promoteReplica", (c) => (c.mysql = { promoteReplica: true }), "mysql.promoteReplica", /replaced by mysql.source/],
-  ["old primary as a replica after promotion", (c) => (c.mysql = { source: "secondary", readReplica: true }), "mysql.generation.primary", /set generation.primary to at least 2/],
-  ["promoted server as a replica after failback", (c) => (c.mysql = { source: "primary", generation: { primary: 2 } }), "mysql.generation.secondary", /set generation.secondary to at least 2/],
+  [
+    "old primary as a replica after promotion",
+    (c) => (c.mysql = { source: "secondary", readReplica: true }),
+    "mysql.generation.primary",
+    /set generation.primary to at least 2/,
+  ],
+  [
+    "promoted server as a replica after failback",
+    (c) => (c.mysql = { source: "primary", generation: { primary: 2 } }),
+    "mysql.generation.secondary",
+    /set generation.secondary to at least 2/,
+  ],
   ["password instead of SSH key", (c) => (c.admin.sshPublicKey = "hunter2"), "admin.sshPublicKey", /OpenSSH public key/],
   ["reserved admin name", (c) => (c.admin.username = "admin"), "admin.username", /Azure refuses/],
   ["bad Cloudflare zone ID", (c) => (c.cloudflare.zoneId = "not-an-id"), "cloudflare.zoneId", /32-character hex/],
   ["bad subscription GUID", (c) => (c.azure.subscriptionId = "sub-1"), "azure.subscriptionId", /GUID/],
-  ["names too long for Key Vault", (c) => { c.org = "contos"; c.name = "analytic"; c.environment = "stage"; }, "name", /max 24/],
+  [
+    "names too long for Key Vault",
+    (c) => {
+      c.org = "contos";
+      c.name = "analytic";
+      c.environment = "stage";
+    },
+    "name",
+    /max 24/,
+  ],
   ["missing alert e-mail", (c) => delete c.alerts.email, "alerts.email", /is required: add it/],
   ["Azure-reserved admin name", (c) => (c.admin.username = "test"), "admin.username", /Azure refuses/],
   ["bad Key Vault CIDR", (c) => (c.keyVault = { allowedCidrs: ["203.0.113.7"] }), "keyVault.allowedCidrs[0]", /IPv4 CIDR/],
   ["unknown time zone", (c) => (c.matomo.timezone = "Europe/Nowhere"), "matomo.timezone", /IANA time zone such as 'UTC' or 'Europe\/Berlin'/],
   ["plain-http site URL", (c) => (c.matomo.siteUrl = "http://www.example.com"), "matomo.siteUrl", /https:\/\/ URL .*e\.g\. 'https:\/\/www\.example\.com'/],
-  ["Super User login with a space", (c) => (c.matomo.superUserLogin = "super user"), "matomo.superUserLogin", /3-100 letters, digits or _ \. @ - \(a Matomo login\)/],
-  ["trusted host with upper case", (c) => (c.matomo.extraTrustedHosts = ["Stats.example.com"]), "matomo.extraTrustedHosts[0]", /lower-case host name, e\.g\. 'stats\.example\.com'/],
+  [
+    "Super User login with a space",
+    (c) => (c.matomo.superUserLogin = "super user"),
+    "matomo.superUserLogin",
+    /3-100 letters, digits or _ \. @ - \(a Matomo login\)/,
+  ],
+  [
+    "trusted host with upper case",
+    (c) => (c.matomo.extraTrustedHosts = ["Stats.example.com"]),
+    "matomo.extraTrustedHosts[0]",
+    /lower-case host name, e\.g\. 'stats\.example\.com'/,
+  ],
 ];
 
 describe("invalid configs are rejected with field, value and fix", () => {
@@ -137,7 +207,15 @@ describe("the shipped environments are valid", () => {
 
   test("defaults are applied", () => {
     const c = parseConfig("fixture", base());
-    expect(c.mysql).toMatchObject({ version: "8.0.21", primaryZone: "1", standbyZone: "2", readReplica: true, source: "primary", generation: { primary: 1, secondary: 1 }, sqlGenerateInvisiblePrimaryKey: "OFF" });
+    expect(c.mysql).toMatchObject({
+      version: "8.0.21",
+      primaryZone: "1",
+      standbyZone: "2",
+      readReplica: true,
+      source: "primary",
+      generation: { primary: 1, secondary: 1 },
+      sqlGenerateInvisiblePrimaryKey: "OFF",
+    });
     expect(c.cloudflare.sessionAffinity).toBe("none");
     expect(c.compute.encryptionAtHost).toBe(true);
     expect(c.keyVault.allowedCidrs).toEqual([]);
@@ -151,7 +229,9 @@ test("Matomo 4 is refused: the provisioning supports Matomo 5 only", () => {
 describe("one environment value per environment file", () => {
   test("two files with the same environment value are rejected, naming the other file", () => {
     const twin = { ...base(), environment: "ex" };
-    expect(() => loadEnvironment("example", { example: base(), copy: twin })).toThrow(/environment: is also used by config\/environments\/copy\.ts.*share Terraform state keys/);
+    expect(() => loadEnvironment("example", { example: base(), copy: twin })).toThrow(
+      /environment: is also used by config\/environments\/copy\.ts.*share Terraform state keys/,
+    );
   });
   test("distinct values load", () => {
     expect(loadEnvironment("example", { example: base(), copy: { ...base(), environment: "copy" } }).environment).toBe("ex");

@@ -9,8 +9,12 @@ import { resolveSizing } from "../../modules/common/sizing";
 describe("Azure's max_connections per MySQL size", () => {
   // Spot values from the published table (concepts-server-parameters#max_connections).
   test.each([
-    ["GP_Standard_D2ds_v4", 1365], ["GP_Standard_D4ds_v4", 2731], ["GP_Standard_D64ads_v5", 43691],
-    ["MO_Standard_E8ds_v4", 10923], ["MO_Standard_E20ds_v5", 27306], ["MO_Standard_E64ds_v4", 86016],
+    ["GP_Standard_D2ds_v4", 1365],
+    ["GP_Standard_D4ds_v4", 2731],
+    ["GP_Standard_D64ads_v5", 43691],
+    ["MO_Standard_E8ds_v4", 10923],
+    ["MO_Standard_E20ds_v5", 27306],
+    ["MO_Standard_E64ds_v4", 86016],
   ])("%s allows %i", (sku, max) => {
     expect(MYSQL_SKUS[sku].maxConnections).toBe(max);
   });
@@ -35,7 +39,13 @@ describe("every size preset in every shipped environment fits Azure's limits", (
 });
 
 describe("PHP-FPM workers are bounded by memory and vCPUs", () => {
-  test.each([["Standard_D2s_v5", 32], ["Standard_D4s_v5", 64], ["Standard_D8s_v5", 128], ["Standard_E2s_v5", 32], ["Standard_F4s_v2", 64]])("%s: %i workers", (sku, n) => {
+  test.each([
+    ["Standard_D2s_v5", 32],
+    ["Standard_D4s_v5", 64],
+    ["Standard_D8s_v5", 128],
+    ["Standard_E2s_v5", 32],
+    ["Standard_F4s_v2", 64],
+  ])("%s: %i workers", (sku, n) => {
     expect(phpWorkersFor(sku)).toBe(n);
   });
   test("an unknown VM size is an error, not a guess", () => {
@@ -65,18 +75,32 @@ describe("regions", () => {
 
 describe("MatomoDatabase refuses a max_connections Azure would reject", () => {
   const props = (skuName: string, maxConnections: number) => ({
-    resourceGroupName: "rg", skuName, version: "8.0.21" as const, storageGiB: 64, iops: 600,
-    primaryZone: "1", standbyZone: "2", maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 }, privateDnsZoneId: "dns",
-    administratorLogin: "a", administratorPassword: { value: "${ephemeral.random_password.p.result}", version: 1 }, databaseName: "matomo", maxConnections,
-    sqlGenerateInvisiblePrimaryKey: "OFF" as const, readReplica: false,
+    resourceGroupName: "rg",
+    skuName,
+    version: "8.0.21" as const,
+    storageGiB: 64,
+    iops: 600,
+    primaryZone: "1",
+    standbyZone: "2",
+    maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 },
+    privateDnsZoneId: "dns",
+    administratorLogin: "a",
+    administratorPassword: { value: "${ephemeral.random_password.p.result}", version: 1 },
+    databaseName: "matomo",
+    maxConnections,
+    sqlGenerateInvisiblePrimaryKey: "OFF" as const,
+    readReplica: false,
     regions: {
       primary: { serverName: "db", location: "westeurope", delegatedSubnetId: "sub", generation: 1 },
       secondary: { serverName: "db2", location: "northeurope", delegatedSubnetId: "sub2", generation: 1 },
     },
-    logAnalyticsWorkspaceId: "law", tags: {},
+    logAnalyticsWorkspaceId: "law",
+    tags: {},
   });
   test("above the size's maximum: error naming both numbers and the source", () => {
-    expect(() => new MatomoDatabase(Testing.app(), "Db", props("GP_Standard_D2ds_v4", 1366))).toThrow(/1366 exceeds Azure's maximum of 1365 on GP_Standard_D2ds_v4 .*concepts-server-parameters/);
+    expect(() => new MatomoDatabase(Testing.app(), "Db", props("GP_Standard_D2ds_v4", 1366))).toThrow(
+      /1366 exceeds Azure's maximum of 1365 on GP_Standard_D2ds_v4 .*concepts-server-parameters/,
+    );
   });
   test("at the maximum: accepted", () => {
     expect(() => new MatomoDatabase(new TerraformStack(Testing.app(), "s"), "Db", props("GP_Standard_D2ds_v4", 1365))).not.toThrow();

@@ -11,7 +11,10 @@ function dirWith(files: Record<string, string>): string {
 
 describe("one file in config/environments/ is one environment", () => {
   test("the shipped files are the environments", () => {
-    const files = fs.readdirSync(path.join(__dirname, "..", "..", "config", "environments")).map((f) => f.replace(/\.ts$/, "")).sort();
+    const files = fs
+      .readdirSync(path.join(__dirname, "..", "..", "config", "environments"))
+      .map((f) => f.replace(/\.ts$/, ""))
+      .sort();
     expect(Object.keys(ENVIRONMENTS).sort()).toEqual(files);
   });
   test("a new file is picked up by its name, named or default export", () => {

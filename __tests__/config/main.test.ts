@@ -85,7 +85,10 @@ test("a valid environment synthesizes every stack, also into a CDKTF_OUTDIR whos
 
 describe("a changed set of stacks swaps in cleanly", () => {
   const config = parseConfig("fixture", fixtureEnvironment);
-  const stacksNamed = (...names: string[]) => (app: App) => names.forEach((n) => new TerraformStack(app, n));
+  const stacksNamed =
+    (...names: string[]) =>
+    (app: App) =>
+      names.forEach((n) => new TerraformStack(app, n));
   const run = (cli: boolean) => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "swap-")), "cdktf.out");
     synthesizeEnvironment(config, out, stacksNamed("core", "app-old"), { cliRemovesOrphanedStacks: cli });

@@ -9,7 +9,9 @@ test("docs/config-reference.md is generated from the schema and up to date (run 
 });
 
 test("every field is documented with a description", () => {
-  const undocumented = configFields().filter((f) => !f.description).map((f) => f.field);
+  const undocumented = configFields()
+    .filter((f) => !f.description)
+    .map((f) => f.field);
   expect(undocumented).toEqual([]);
 });
 
@@ -18,7 +20,9 @@ test("the reference lists the fields a fork edits, with defaults and constraints
   expect(byField["mysql.backupRetentionDays"]).toMatchObject({ default: "`35`", constraint: ">= 30, <= 35", required: false });
   expect(byField["matomo.version"]).toMatchObject({ required: true });
   expect(byField["mysql.skuName"].default).toMatch(/from `size`/);
-  expect(Object.keys(byField)).toEqual(expect.arrayContaining(["hostname", "cloudflare.plan", "alerts.email", "backend", "backend.storageAccountName (type \"azurerm\")"]));
+  expect(Object.keys(byField)).toEqual(
+    expect.arrayContaining(["hostname", "cloudflare.plan", "alerts.email", "backend", 'backend.storageAccountName (type "azurerm")']),
+  );
 });
 
 test("numbers show their real bounds, and none where zod's safe-integer range is the only limit", () => {

@@ -15,8 +15,20 @@ const SUB = "11111111-2222-3333-4444-555555555555";
 const DEPLOYER = "22222222-3333-4444-5555-666666666666";
 const PLANNER = "33333333-4444-5555-6666-777777777777";
 const ARGS = [
-  "--resource-group", "acme-tfstate-prod", "--storage-account", "acmetfstateprod", "--container", "tfstate",
-  "--subscription", SUB, "--location", "northeurope", "--deploy-principal-id", DEPLOYER, "--plan-principal-id", PLANNER,
+  "--resource-group",
+  "acme-tfstate-prod",
+  "--storage-account",
+  "acmetfstateprod",
+  "--container",
+  "tfstate",
+  "--subscription",
+  SUB,
+  "--location",
+  "northeurope",
+  "--deploy-principal-id",
+  DEPLOYER,
+  "--plan-principal-id",
+  PLANNER,
 ];
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-state-"));
@@ -95,7 +107,13 @@ describe("--dry-run", () => {
 
   test("the account accepts Entra ID only, TLS 1.2+, no public blobs, and denies other networks when ranges are given", () => {
     const create = printed.find((l) => l.startsWith("+ az storage account create"))!;
-    for (const flag of ["--allow-shared-key-access false", "--min-tls-version TLS1_2", "--allow-blob-public-access false", "--https-only true", "--default-action Deny"]) {
+    for (const flag of [
+      "--allow-shared-key-access false",
+      "--min-tls-version TLS1_2",
+      "--allow-blob-public-access false",
+      "--https-only true",
+      "--default-action Deny",
+    ]) {
       expect(create).toContain(flag);
     }
   });
@@ -123,7 +141,24 @@ test("--env reads the names from config/environments (or says to build first)", 
 
 test("bad input is refused before anything runs, every problem named", () => {
   const az = fakeAz("bad");
-  const r = run(SCRIPT, ["--storage-account", "Not_Valid", "--subscription", "nope", "--location", "westeurope", "--resource-group", "rg", "--sku", "Standard_LRS", "--allow-ip", "0.0.0.0/0"], { env: az.env });
+  const r = run(
+    SCRIPT,
+    [
+      "--storage-account",
+      "Not_Valid",
+      "--subscription",
+      "nope",
+      "--location",
+      "westeurope",
+      "--resource-group",
+      "rg",
+      "--sku",
+      "Standard_LRS",
+      "--allow-ip",
+      "0.0.0.0/0",
+    ],
+    { env: az.env },
+  );
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/--storage-account 'Not_Valid'/);
   expect(r.stderr).toMatch(/--subscription 'nope'/);

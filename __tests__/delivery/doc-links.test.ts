@@ -59,7 +59,8 @@ export function anchorsOf(markdown: string): Set<string> {
   text.split("\n").forEach((line, i) => {
     const atx = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (atx) headings.push(atx[1]);
-    else if (line.trim() && /^\s{0,3}(=+|-+)\s*$/.test(lines[i + 1] ?? "") && !/^\s*([-*_]\s*){3,}$/.test(line) && !line.startsWith("|")) headings.push(line.trim());
+    else if (line.trim() && /^\s{0,3}(=+|-+)\s*$/.test(lines[i + 1] ?? "") && !/^\s*([-*_]\s*){3,}$/.test(line) && !line.startsWith("|"))
+      headings.push(line.trim());
   });
   for (const h of headings) {
     const plain = h
@@ -117,7 +118,7 @@ describe("the link checker itself", () => {
   test("ignores code, keeps links, finds GitHub anchors", () => {
     const md = [
       "# Title: `code` & more",
-      "See [a](docs/a.md#b-c) and ![i](img.png \"t\") and `[not](a link)`.",
+      'See [a](docs/a.md#b-c) and ![i](img.png "t") and `[not](a link)`.',
       "```",
       "[also not](x.md)",
       "```",

@@ -32,7 +32,7 @@ describe("the checker itself", () => {
   test("flags paths and section references outside the repository", () => {
     const samples = [
       "Sources: `shared/reference/toolchain.md` §5.",
-      "opts.from = path.join(ROOT, \"..\", \"shared\", \"provider-schemas\");",
+      'opts.from = path.join(ROOT, "..", "shared", "provider-schemas");',
       "node scripts/refresh-schemas.js   # from ../shared/provider-schemas",
       "zones swap after failover (reliability-security §1.2)",
       "Matomo's diagnostics require >= 64 MiB (matomo.md §4)",
@@ -60,7 +60,17 @@ describe("the checker itself", () => {
 
 test("the scope holds the docs, scripts and production code", () => {
   const files = scopedFiles();
-  expect(files).toEqual(expect.arrayContaining(["README.md", "docs/first-boot.md", "scripts/report.js", "scripts/refresh-schemas.js", "modules/edge/plan-profile.ts", "verify/schema/validator.ts", "config/schema.ts"]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "README.md",
+      "docs/first-boot.md",
+      "scripts/report.js",
+      "scripts/refresh-schemas.js",
+      "modules/edge/plan-profile.ts",
+      "verify/schema/validator.ts",
+      "config/schema.ts",
+    ]),
+  );
   expect(files.some((f) => f.startsWith("node_modules/") || f.startsWith("dist/"))).toBe(false);
 });
 

@@ -9,7 +9,10 @@ const OUTSIDE: readonly { readonly pattern: RegExp; readonly fix: string }[] = [
   { pattern: /\.\.[\\/]+shared\b/, fix: "a sibling `shared` directory is not in a fork; cite the public source URL" },
   { pattern: /["']\.\.["']\s*,\s*["']shared["']/, fix: "a sibling `shared` directory is not in a fork; take the source as an argument" },
   { pattern: /\bshared[\\/]+(reference|provider-schemas|DESIGN)\b/, fix: "cite the public source URL of the fact instead" },
-  { pattern: /(?<![\w./-])(toolchain|matomo|reliability-security|peers-and-style|DESIGN)\.md\b/, fix: "a reference file outside the repository; cite the public source URL" },
+  {
+    pattern: /(?<![\w./-])(toolchain|matomo|reliability-security|peers-and-style|DESIGN)\.md\b/,
+    fix: "a reference file outside the repository; cite the public source URL",
+  },
   { pattern: /\b(reliability-security|peers-and-style)\b/, fix: "a reference file outside the repository; cite the public source URL" },
   { pattern: /\b(toolchain|matomo|DESIGN)(\.md)? §/, fix: "a section of a file outside the repository; cite the public source URL" },
 ];

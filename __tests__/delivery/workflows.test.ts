@@ -29,7 +29,11 @@ const usesSteps = allSteps.filter((s) => typeof s.step.uses === "string");
 const where = (s: { workflow: string; job: string; index: number }) => `${s.workflow} jobs.${s.job}.steps[${s.index}]`;
 
 /** Jobs that call a reusable workflow (`jobs.<id>.uses`). */
-const callerJobs = workflows.flatMap((w) => jobsOf(w).filter(([, j]) => typeof j.uses === "string").map(([id, j]) => ({ w, id, j })));
+const callerJobs = workflows.flatMap((w) =>
+  jobsOf(w)
+    .filter(([, j]) => typeof j.uses === "string")
+    .map(([id, j]) => ({ w, id, j })),
+);
 const isReusable = (w: Workflow) => triggersOf(w) !== undefined && typeof triggersOf(w) === "object" && "workflow_call" in triggersOf(w);
 
 test("the three workflows exist", () => {
@@ -93,7 +97,8 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_file, w) => {
   });
 
   test("every repository path it mentions exists", () => {
-    const pattern = /(?:^|[\s"'`=(])((?:\.github|\.ci|scripts|config|docs|stacks|modules|policies|__tests__)\/[A-Za-z0-9_./-]*[A-Za-z0-9_-]|\.checkov\.yaml|package(?:-lock)?\.json|cdktf\.json|tsconfig\.json)/gm;
+    const pattern =
+      /(?:^|[\s"'`=(])((?:\.github|\.ci|scripts|config|docs|stacks|modules|policies|__tests__)\/[A-Za-z0-9_./-]*[A-Za-z0-9_-]|\.checkov\.yaml|package(?:-lock)?\.json|cdktf\.json|tsconfig\.json)/gm;
     const missing = [...w.text.matchAll(pattern)].map((m) => m[1]).filter((p) => !fs.existsSync(path.join(REPO_ROOT, p)));
     expect(missing).toEqual([]);
   });
@@ -130,7 +135,8 @@ test("local reusable workflows exist, are workflow_call, and get the inputs, sec
     }
     const inputs = call.inputs ?? {};
     for (const input of Object.keys(j.with ?? {})) if (!(input in inputs)) problems.push(`${at}: passes undeclared input '${input}'`);
-    for (const [name, spec] of Object.entries<any>(inputs)) if (spec.required && !(name in (j.with ?? {}))) problems.push(`${at}: misses required input '${name}'`);
+    for (const [name, spec] of Object.entries<any>(inputs))
+      if (spec.required && !(name in (j.with ?? {}))) problems.push(`${at}: misses required input '${name}'`);
     // Pass only what the called workflow declares, never all secrets.
     if (j.secrets === "inherit") problems.push(`${at}: secrets: inherit`);
     for (const secret of Object.keys(j.secrets ?? {})) if (!(secret in (call.secrets ?? {}))) problems.push(`${at}: passes undeclared secret '${secret}'`);
@@ -146,7 +152,10 @@ test("the workflows' Node.js is a supported LTS line, inside package.json engine
   const eol = NODE_LTS_END_OF_LIFE[SUPPORTED_NODE_LTS];
   expect(eol).toBeDefined();
   // Fails once the line reaches end of life: move the workflows to the next LTS (and extend the table).
-  expect({ node: SUPPORTED_NODE_LTS, pastEndOfLife: new Date(`${eol}T23:59:59Z`).getTime() < Date.now() }).toEqual({ node: SUPPORTED_NODE_LTS, pastEndOfLife: false });
+  expect({ node: SUPPORTED_NODE_LTS, pastEndOfLife: new Date(`${eol}T23:59:59Z`).getTime() < Date.now() }).toEqual({
+    node: SUPPORTED_NODE_LTS,
+    pastEndOfLife: false,
+  });
   const [, lo, hi] = /^>=(\d+)(?:\.\d+)* <(\d+)$/.exec(pkg.engines.node) ?? [];
   expect(Number(lo)).toBeLessThanOrEqual(SUPPORTED_NODE_LTS);
   expect(Number(hi)).toBeGreaterThan(SUPPORTED_NODE_LTS);
@@ -191,7 +200,11 @@ describe("pull-request.yml", () => {
     expect(apt).toBeGreaterThanOrEqual(0);
     expect(npmTest).toBeGreaterThan(apt);
     const ciRun = fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8");
-    const packages = (line: string) => (/apt-get install[^\n]*?((?:\s+[a-z][a-z0-9.+-]+)+)\s*(?:>|$)/m.exec(line)?.[1] ?? "").trim().split(/\s+/).filter((p) => !p.startsWith("-"));
+    const packages = (line: string) =>
+      (/apt-get install[^\n]*?((?:\s+[a-z][a-z0-9.+-]+)+)\s*(?:>|$)/m.exec(line)?.[1] ?? "")
+        .trim()
+        .split(/\s+/)
+        .filter((p) => !p.startsWith("-"));
     const fromCi = packages(ciRun);
     expect(fromCi.length).toBeGreaterThan(0);
     expect(packages(steps[apt].run)).toEqual(expect.arrayContaining(fromCi));
@@ -295,7 +308,8 @@ describe("deploy.yml", () => {
     for (const wf of workflows) {
       for (const [id, j] of jobsOf(wf)) {
         const text = (j.steps ?? []).map((s: any) => s.run ?? "").join("\n");
-        if (/cdktf deploy|terraform apply|--auto-approve|apply-saved-plan/.test(text)) expect(`${wf.file}/${id} environment=${Boolean(j.environment)}`).toBe(`${wf.file}/${id} environment=true`);
+        if (/cdktf deploy|terraform apply|--auto-approve|apply-saved-plan/.test(text))
+          expect(`${wf.file}/${id} environment=${Boolean(j.environment)}`).toBe(`${wf.file}/${id} environment=true`);
       }
     }
   });
@@ -326,7 +340,9 @@ describe("deploy.yml", () => {
 
   test("each stack step can be left out with the `only` input, which the plan honours too", () => {
     const steps = deploy.steps.filter((s: any) => /apply-saved-plan/.test(s.run ?? ""));
-    expect(steps.map((s: any) => s.if)).toEqual(["core", "data", "edge", "app_primary", "app_secondary"].map((slot) => `steps.stacks.outputs.run_${slot} == 'true'`));
+    expect(steps.map((s: any) => s.if)).toEqual(
+      ["core", "data", "edge", "app_primary", "app_secondary"].map((slot) => `steps.stacks.outputs.run_${slot} == 'true'`),
+    );
     expect(w.doc.jobs.plan.with.stacks).toBe("${{ inputs.only || '' }}");
   });
 

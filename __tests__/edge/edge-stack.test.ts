@@ -117,8 +117,16 @@ describe("provider 5.x drift (terraform-provider-cloudflare#7339)", () => {
     const [lb] = all(s.edge, "cloudflare_load_balancer");
     expect(driftProblems("cloudflare_load_balancer", lb, DRIFTING_ATTRIBUTES.cloudflare_load_balancer)).toEqual([]);
     expect(lb.lifecycle.ignore_changes).toEqual([
-      "session_affinity_ttl", "ttl", "country_pools", "networks", "pop_pools", "region_pools",
-      "location_strategy", "random_steering", "session_affinity_attributes", "rules",
+      "session_affinity_ttl",
+      "ttl",
+      "country_pools",
+      "networks",
+      "pop_pools",
+      "region_pools",
+      "location_strategy",
+      "random_steering",
+      "session_affinity_attributes",
+      "rules",
     ]);
   });
 
@@ -129,7 +137,9 @@ describe("provider 5.x drift (terraform-provider-cloudflare#7339)", () => {
 
   test("the check catches the drift it is for", () => {
     const [lb] = all(s.edge, "cloudflare_load_balancer");
-    expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: undefined }, ["country_pools"])).toEqual(["country_pools: drifts, not set and not ignored"]);
+    expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: undefined }, ["country_pools"])).toEqual([
+      "country_pools: drifts, not set and not ignored",
+    ]);
     expect(driftProblems("cloudflare_load_balancer", { ...lb, lifecycle: { ignore_changes: ["adaptive_routing", "zone_name"] } }, [])).toEqual([
       "adaptive_routing: set by the blueprint but ignored (changes would never apply)",
       "zone_name: not optional+computed, ignore_changes has no effect",
@@ -171,7 +181,10 @@ describe("origin lock", () => {
   test("one rule per region: 443 from the Cloudflare data source to the frontends subnet", () => {
     const rules = nsgRules(s.edge);
     expect(rules).toHaveLength(2);
-    const byNsg = (key: string) => rules.find((r) => inCore(s, r.network_security_group_name) === refOf(s.core, "azurerm_network_security_group", `Network-${key}/Subnet-frontends/Nsg`, "name"));
+    const byNsg = (key: string) =>
+      rules.find(
+        (r) => inCore(s, r.network_security_group_name) === refOf(s.core, "azurerm_network_security_group", `Network-${key}/Subnet-frontends/Nsg`, "name"),
+      );
     expect(byNsg("primary").destination_address_prefix).toBe("10.20.0.0/22");
     expect(byNsg("secondary").destination_address_prefix).toBe("10.30.0.0/22");
     for (const r of rules) {
@@ -184,7 +197,9 @@ describe("origin lock", () => {
 
   test("the Cloudflare ranges come from the provider's data source, not a copied list", () => {
     expect(s.edge.data.cloudflare_ip_ranges.CloudflareIpRanges).toBeDefined();
-    const literalCidrs = nsgRules(s.edge).flatMap((r) => JSON.stringify({ ...r, destination_address_prefix: undefined }).match(/\d+\.\d+\.\d+\.\d+\/\d+/g) ?? []);
+    const literalCidrs = nsgRules(s.edge).flatMap(
+      (r) => JSON.stringify({ ...r, destination_address_prefix: undefined }).match(/\d+\.\d+\.\d+\.\d+\/\d+/g) ?? [],
+    );
     expect(literalCidrs).toEqual([]);
   });
 
@@ -229,7 +244,9 @@ describe("origin certificate", () => {
   });
 
   test("only the two frontend identities may read them, each secret on its own", () => {
-    const frontends = ["primary", "secondary"].map((k) => refOf(s.core, "azurerm_user_assigned_identity", `FrontendIdentity-${k}/Resource`, "principal_id")).sort();
+    const frontends = ["primary", "secondary"]
+      .map((k) => refOf(s.core, "azurerm_user_assigned_identity", `FrontendIdentity-${k}/Resource`, "principal_id"))
+      .sort();
     const grants = all(s.edge, "azurerm_role_assignment");
     expect(grants).toHaveLength(4);
     for (const secret of ["CertificateSecret", "PrivateKeySecret"]) {
@@ -305,7 +322,9 @@ describe("login rate limit: fields the plan offers (Cloudflare rate limiting fea
 
   test.each(["free", "pro", "business", "enterprise"] as const)("a POST-body match is rejected on %s, naming the field, the plan and the source", (plan) => {
     expect(() => checkRateLimitExpression(plan, "matomo_login", bodyMatch)).toThrow(
-      new RegExp(`'http\\.request\\.body\\.form'.*'${plan}' Cloudflare plan.*Advanced Rate Limiting.*https://developers\\.cloudflare\\.com/learning-paths/application-security/rate-limiting/features/`),
+      new RegExp(
+        `'http\\.request\\.body\\.form'.*'${plan}' Cloudflare plan.*Advanced Rate Limiting.*https://developers\\.cloudflare\\.com/learning-paths/application-security/rate-limiting/features/`,
+      ),
     );
   });
 

@@ -122,11 +122,25 @@ describe("in a synthesized scope", () => {
     const findings = tiny((stack) => {
       new ZoneSetting(stack, "ssl", { zoneId: "z", settingId: "ssl", value: "flexible" as any });
       new NetworkSecurityRule(stack, "open", {
-        name: "open-https", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*",
-        destinationPortRange: "443", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*", resourceGroupName: "rg", networkSecurityGroupName: "nsg",
+        name: "open-https",
+        priority: 100,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePortRange: "*",
+        destinationPortRange: "443",
+        sourceAddressPrefix: "Internet",
+        destinationAddressPrefix: "*",
+        resourceGroupName: "rg",
+        networkSecurityGroupName: "nsg",
       });
     });
-    expect(findings.filter((f) => f.result === "NON_COMPLIANT").map((f) => f.ruleId).sort()).toEqual(["BP-CF-1", "BP-CF-7"]);
+    expect(
+      findings
+        .filter((f) => f.result === "NON_COMPLIANT")
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(["BP-CF-1", "BP-CF-7"]);
   });
 
   test("zone-level AOP, the setting the stack used to switch on, fails synthesis-time checks", () => {
@@ -139,8 +153,17 @@ describe("in a synthesized scope", () => {
   test("a reasoned suppression (e.g. Azure Bastion's required 443 from the Internet) is honoured and reported", () => {
     const findings = tiny((stack) => {
       const r = new NetworkSecurityRule(stack, "bastion", {
-        name: "bastion-https", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*",
-        destinationPortRange: "443", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*", resourceGroupName: "rg", networkSecurityGroupName: "bastion-nsg",
+        name: "bastion-https",
+        priority: 120,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePortRange: "*",
+        destinationPortRange: "443",
+        sourceAddressPrefix: "Internet",
+        destinationAddressPrefix: "*",
+        resourceGroupName: "rg",
+        networkSecurityGroupName: "bastion-nsg",
       });
       suppressRule(r, "BP-CF-7", "Azure Bastion requires HTTPS from the Internet on its own subnet; no frontend is behind this NSG");
     });

@@ -12,7 +12,7 @@ interface ReportModule {
   SYNC_TAG: string;
 }
 // Plain Node script (no build step); typed here by hand.
- 
+
 const report = require("../../scripts/report.js") as ReportModule;
 
 function run(argv: string[]): { rc: number; out: string; err: string } {
@@ -44,8 +44,22 @@ test("without a synthesized edge stack it says what to do and exits 1", () => {
 test("Pro: detection 0-75 s from the synthesized monitor, with the derivation", () => {
   const b = report.computeBudget(report.loadStacks(outdir));
   expect(b.edge.plan).toBe("pro");
-  expect(b.edge.monitor).toMatchObject({ interval: 60, timeout: 5, retries: 2, consecutiveDown: 1, bestSeconds: 0, worstFastSeconds: 60, worstTimeoutSeconds: 75 });
-  expect(b.edge.loadBalancer).toMatchObject({ proxied: true, steering: "off", order: ["ctso-matomo-ex-weu-pool", "ctso-matomo-ex-neu-pool"], fallback: "ctso-matomo-ex-neu-pool", failoverAcrossPools: true });
+  expect(b.edge.monitor).toMatchObject({
+    interval: 60,
+    timeout: 5,
+    retries: 2,
+    consecutiveDown: 1,
+    bestSeconds: 0,
+    worstFastSeconds: 60,
+    worstTimeoutSeconds: 75,
+  });
+  expect(b.edge.loadBalancer).toMatchObject({
+    proxied: true,
+    steering: "off",
+    order: ["ctso-matomo-ex-weu-pool", "ctso-matomo-ex-neu-pool"],
+    fallback: "ctso-matomo-ex-neu-pool",
+    failoverAcrossPools: true,
+  });
   expect(b.edge.pools.map((p: any) => p.probingDataCentres)).toEqual([3, 6]);
   const { rc, out } = run(["--outdir", outdir]);
   expect(rc).toBe(0);
@@ -54,7 +68,14 @@ test("Pro: detection 0-75 s from the synthesized monitor, with the derivation", 
 
 test("the MySQL and Files figures follow the data stack", () => {
   const b = report.computeBudget(report.loadStacks(outdir));
-  expect(b.data.mysql).toMatchObject({ haMode: "ZoneRedundant", zone: "1", standbyZone: "2", backupRetentionDays: 35, geoRedundantBackup: true, replica: { location: "northeurope", promoted: false } });
+  expect(b.data.mysql).toMatchObject({
+    haMode: "ZoneRedundant",
+    zone: "1",
+    standbyZone: "2",
+    backupRetentionDays: 35,
+    geoRedundantBackup: true,
+    replica: { location: "northeurope", promoted: false },
+  });
   expect(b.data.files.map((f: any) => f.replication)).toEqual(["ZRS", "ZRS"]);
   const text = report.formatBudget(b);
   expect(text).toContain("RTO 60-120 s, RPO 0");
@@ -85,7 +106,8 @@ test("numbers are computed from the JSON, not fixed: a changed monitor changes t
 test("app stacks, when present, give the LB probe detection and the shared-files copy interval", () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
   fs.cpSync(outdir, copy, { recursive: true });
-  for (const stack of fs.readdirSync(path.join(copy, "stacks")).filter((s) => s.startsWith("app-"))) fs.rmSync(path.join(copy, "stacks", stack), { recursive: true });
+  for (const stack of fs.readdirSync(path.join(copy, "stacks")).filter((s) => s.startsWith("app-")))
+    fs.rmSync(path.join(copy, "stacks", stack), { recursive: true });
   fs.mkdirSync(path.join(copy, "stacks/app-weu"));
   const app = {
     resource: {

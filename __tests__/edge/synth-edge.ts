@@ -82,7 +82,11 @@ export function cloudflareAttributes(type: string): Record<string, AttrSchema> {
  * blueprint sets (frozen), an ignore entry Terraform cannot honour
  * (computed-only), and a set nested object with a computed field left unset.
  */
-export function driftProblems(type: "cloudflare_load_balancer" | "cloudflare_load_balancer_pool", body: Record<string, any>, drifting: readonly string[]): string[] {
+export function driftProblems(
+  type: "cloudflare_load_balancer" | "cloudflare_load_balancer_pool",
+  body: Record<string, any>,
+  drifting: readonly string[],
+): string[] {
   const schema = cloudflareAttributes(type);
   const ignored: string[] = body.lifecycle?.ignore_changes ?? [];
   const problems: string[] = [];

@@ -69,7 +69,11 @@ describe("steering follows the config", () => {
     expect(lb("free").session_affinity).toBe("none");
     expect(lb("enterpriseGeoCookie").session_affinity).toBe("cookie");
     expect(lb("enterpriseGeoCookie").session_affinity_attributes).toEqual({
-      samesite: "Lax", secure: "Always", zero_downtime_failover: "temporary", drain_duration: 0, require_all_headers: false,
+      samesite: "Lax",
+      secure: "Always",
+      zero_downtime_failover: "temporary",
+      drain_duration: 0,
+      require_all_headers: false,
     });
   });
 });
@@ -138,7 +142,9 @@ describe("provider 5.x drift: a no-change plan stays empty in every variant", ()
   test.each(Object.keys(patches) as Variant[])("%s", (name) => {
     const problems = [
       ...driftProblems("cloudflare_load_balancer", lb(name), DRIFTING_ATTRIBUTES.cloudflare_load_balancer),
-      ...all(v(name).edge, "cloudflare_load_balancer_pool").flatMap((p) => driftProblems("cloudflare_load_balancer_pool", p, DRIFTING_ATTRIBUTES.cloudflare_load_balancer_pool)),
+      ...all(v(name).edge, "cloudflare_load_balancer_pool").flatMap((p) =>
+        driftProblems("cloudflare_load_balancer_pool", p, DRIFTING_ATTRIBUTES.cloudflare_load_balancer_pool),
+      ),
     ];
     expect(problems).toEqual([]);
   });

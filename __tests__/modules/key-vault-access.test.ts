@@ -39,7 +39,9 @@ describe("Key Vault: the first secret write waits for the deployer's data-plane 
   });
 
   test("re-runs when the role assignment is re-created, for the configured vault", () => {
-    expect(wait.triggers_replace).toEqual({ roleAssignmentId: expect.stringMatching(/^\$\{azurerm_role_assignment\.KeyVault_DeployerSecretsOfficer_[0-9A-F]+\.id\}$/) });
+    expect(wait.triggers_replace).toEqual({
+      roleAssignmentId: expect.stringMatching(/^\$\{azurerm_role_assignment\.KeyVault_DeployerSecretsOfficer_[0-9A-F]+\.id\}$/),
+    });
     expect(wait.provisioner[0]["local-exec"].environment).toEqual({ VAULT: "ctso-matomo-ex-kv" });
     // Shell expansions are escaped, so Terraform does not read them as its own templates.
     expect(command).not.toMatch(/(^|[^$])\$\{/);

@@ -8,7 +8,9 @@ describe("LogAnalytics retention guard", () => {
   const build = (retentionDays: number) => () =>
     new LogAnalytics(stack(), "l", { name: "law", location: "westeurope", resourceGroupName: "rg", tags: {}, retentionDays });
   test.each([29, 731])("%i days is refused with the value, the range and its source", (days) => {
-    expect(build(days)).toThrow(new RegExp(`LogAnalytics: retentionDays ${days} must be a whole number of days from 30 to 730.*https://learn\\.microsoft\\.com/`));
+    expect(build(days)).toThrow(
+      new RegExp(`LogAnalytics: retentionDays ${days} must be a whole number of days from 30 to 730.*https://learn\\.microsoft\\.com/`),
+    );
   });
   test.each([30, 730])("%i days passes", (days) => expect(build(days)).not.toThrow());
 });

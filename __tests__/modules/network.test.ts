@@ -27,7 +27,9 @@ describe("PrivateDns zone name guard", () => {
 
 describe("subnet plan guard", () => {
   test.each(["10.20.0.0", "10.20.0.5/20", "10.300.0.0/20", ""])("'%s' is refused with the value and an example", (space) => {
-    expect(() => planSubnets(space)).toThrow(`addressSpace '${space}' is not an IPv4 network in CIDR form; use e.g. '10.20.0.0/20' (config: regions.<key>.addressSpace)`);
+    expect(() => planSubnets(space)).toThrow(
+      `addressSpace '${space}' is not an IPv4 network in CIDR form; use e.g. '10.20.0.0/20' (config: regions.<key>.addressSpace)`,
+    );
   });
   test("a CIDR is carved into the four subnets", () => {
     expect(planSubnets("10.20.0.0/20")).toEqual({

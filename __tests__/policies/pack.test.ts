@@ -16,7 +16,12 @@ function stackWithStorage(configure: (sa: StorageAccount) => void = () => undefi
   const stack = new TerraformStack(app, "t");
   new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: "00000000-0000-0000-0000-000000000000" });
   const sa = new StorageAccount(stack, "sa", {
-    name: "x", location: "westeurope", resourceGroupName: "rg", accountTier: "Premium", accountReplicationType: "LRS", accountKind: "FileStorage",
+    name: "x",
+    location: "westeurope",
+    resourceGroupName: "rg",
+    accountTier: "Premium",
+    accountReplicationType: "LRS",
+    accountKind: "FileStorage",
   });
   configure(sa);
   const checks = new BlueprintChecks();
@@ -31,7 +36,12 @@ test("a violation becomes an error annotation naming the rule and the Checkov ID
   const { stack, checks } = stackWithStorage();
   Testing.synth(stack);
   const errors = errorsOf(stack);
-  expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^\[BP-STORAGE-3\] Storage accounts must be zone-redundant/), expect.stringMatching(/\[BP-STORAGE-1\] \(Checkov CKV_AZURE_59\)/)]));
+  expect(errors).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^\[BP-STORAGE-3\] Storage accounts must be zone-redundant/),
+      expect.stringMatching(/\[BP-STORAGE-1\] \(Checkov CKV_AZURE_59\)/),
+    ]),
+  );
   expect(checks.findings.filter((f) => f.result === "NON_COMPLIANT").length).toBe(errors.length);
 });
 
@@ -45,7 +55,9 @@ test("a suppression with a reason silences one rule and is reported", () => {
   const { stack, checks } = stackWithStorage((sa) => suppressRule(sa, "BP-STORAGE-3", "test: premium NFS in a region without ZRS support"));
   Testing.synth(stack);
   expect(errorsOf(stack).some((e) => e.includes("BP-STORAGE-3"))).toBe(false);
-  expect(checks.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId: "BP-STORAGE-3", result: "SUPPRESSED", reason: expect.stringContaining("ZRS") })]));
+  expect(checks.findings).toEqual(
+    expect.arrayContaining([expect.objectContaining({ ruleId: "BP-STORAGE-3", result: "SUPPRESSED", reason: expect.stringContaining("ZRS") })]),
+  );
   expect(errorsOf(stack).some((e) => e.includes("BP-STORAGE-1"))).toBe(true);
 });
 
@@ -97,7 +109,9 @@ describe("the policy report", () => {
     expect(lines[lines.length - 1]).toMatch(new RegExp(`^policy: \\d+ compliant, ${waived.length} suppressed, 0 non-compliant`));
     // The CLI prints annotations, so each waiver is also an info annotation in the manifest.
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    const infos = Object.values<{ annotations: Array<{ level: string; message: string }> }>(manifest.stacks).flatMap((s) => s.annotations).filter((a) => a.level === "@cdktf/info");
+    const infos = Object.values<{ annotations: Array<{ level: string; message: string }> }>(manifest.stacks)
+      .flatMap((s) => s.annotations)
+      .filter((a) => a.level === "@cdktf/info");
     expect(infos.filter((a) => /^\[BP-VM-2\] suppressed: /.test(a.message))).toHaveLength(waived.length);
   });
   test("a warning-level finding is printed as a warning", () => {

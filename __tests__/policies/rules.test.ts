@@ -6,21 +6,34 @@ import { CLOUDFLARE_RULE_EXAMPLES } from "../../policies/rules/cloudflare";
 const view = (type: string, attributes: Record<string, any>): ResourceView => ({ type, attributes });
 const kv = { purge_protection_enabled: true, soft_delete_retention_days: 90, rbac_authorization_enabled: true, network_acls: { default_action: "Deny" } };
 const mysql = {
-  geo_redundant_backup_enabled: true, backup_retention_days: 35, zone: "1",
+  geo_redundant_backup_enabled: true,
+  backup_retention_days: 35,
+  zone: "1",
   high_availability: { mode: "ZoneRedundant", standby_availability_zone: "2" },
   lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone"], prevent_destroy: true },
-  delegated_subnet_id: "${azurerm_subnet.db.id}", private_dns_zone_id: "${azurerm_private_dns_zone.z.id}",
+  delegated_subnet_id: "${azurerm_subnet.db.id}",
+  private_dns_zone_id: "${azurerm_private_dns_zone.z.id}",
 };
 const storage = {
-  account_kind: "FileStorage", account_replication_type: "ZRS", public_network_access_enabled: false, network_rules: { default_action: "Deny" },
-  min_tls_version: "TLS1_2", allow_nested_items_to_be_public: false, shared_access_key_enabled: false,
+  account_kind: "FileStorage",
+  account_replication_type: "ZRS",
+  public_network_access_enabled: false,
+  network_rules: { default_action: "Deny" },
+  min_tls_version: "TLS1_2",
+  allow_nested_items_to_be_public: false,
+  shared_access_key_enabled: false,
   share_properties: { retention_policy: { days: 14 } },
 };
 const nsgRule = { direction: "Inbound", access: "Allow", source_address_prefix: "VirtualNetwork", destination_port_range: "22" };
 const vmss = {
-  disable_password_authentication: true, admin_ssh_key: [{ username: "u", public_key: "ssh-ed25519 AAAA" }], encryption_at_host_enabled: true,
-  zones: ["1", "2", "3"], zone_balance: false, upgrade_mode: "Rolling",
-  depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_FrontendEgress_1A2B"], automatic_instance_repair: { enabled: true },
+  disable_password_authentication: true,
+  admin_ssh_key: [{ username: "u", public_key: "ssh-ed25519 AAAA" }],
+  encryption_at_host_enabled: true,
+  zones: ["1", "2", "3"],
+  zone_balance: false,
+  upgrade_mode: "Rolling",
+  depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_FrontendEgress_1A2B"],
+  automatic_instance_repair: { enabled: true },
   extension: [{ type: "ApplicationHealthLinux" }],
   network_interface: [{ ip_configuration: [{ subnet_id: "${azurerm_subnet.web.id}" }] }],
   custom_data: '${base64encode("#cloud-config\\nruncmd: [fetch-secrets]")}',
@@ -37,7 +50,10 @@ const cases: Record<string, [ResourceView, ResourceView]> = {
     view("azurerm_mysql_flexible_server", mysql),
     view("azurerm_mysql_flexible_server", { ...mysql, high_availability: { mode: "ZoneRedundant", standby_availability_zone: "1" } }),
   ],
-  "BP-MYSQL-3": [view("azurerm_mysql_flexible_server", mysql), view("azurerm_mysql_flexible_server", { ...mysql, delegated_subnet_id: undefined, public_network_access: "Enabled" })],
+  "BP-MYSQL-3": [
+    view("azurerm_mysql_flexible_server", mysql),
+    view("azurerm_mysql_flexible_server", { ...mysql, delegated_subnet_id: undefined, public_network_access: "Enabled" }),
+  ],
   "BP-MYSQL-4": [
     view("azurerm_mysql_flexible_server_configuration", { name: "require_secure_transport", value: "ON" }),
     view("azurerm_mysql_flexible_server_configuration", { name: "require_secure_transport", value: "OFF" }),
@@ -56,7 +72,10 @@ const cases: Record<string, [ResourceView, ResourceView]> = {
     view("azurerm_public_ip", { sku: "Standard", allocation_method: "Static" }),
   ],
   "BP-NET-3": [view("azurerm_subnet", { default_outbound_access_enabled: false }), view("azurerm_subnet", {})],
-  "BP-VM-1": [view("azurerm_linux_virtual_machine_scale_set", vmss), view("azurerm_linux_virtual_machine_scale_set", { ...vmss, disable_password_authentication: false, admin_password: "x" })],
+  "BP-VM-1": [
+    view("azurerm_linux_virtual_machine_scale_set", vmss),
+    view("azurerm_linux_virtual_machine_scale_set", { ...vmss, disable_password_authentication: false, admin_password: "x" }),
+  ],
   "BP-VM-2": [view("azurerm_linux_virtual_machine", vmss), view("azurerm_linux_virtual_machine", { ...vmss, encryption_at_host_enabled: false })],
   "BP-VM-3": [
     view("azurerm_linux_virtual_machine_scale_set", vmss),
@@ -71,18 +90,36 @@ const cases: Record<string, [ResourceView, ResourceView]> = {
   "BP-VM-5": [
     view("azurerm_linux_virtual_machine", {
       ...vmss,
-      depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_ArchiverEgress_1", "azurerm_network_interface_backend_address_pool_association.Archiver_EgressPool_2"],
+      depends_on: [
+        "azurerm_lb_outbound_rule.LoadBalancer_ArchiverEgress_1",
+        "azurerm_network_interface_backend_address_pool_association.Archiver_EgressPool_2",
+      ],
     }),
     // The VM's NIC joins the pool separately: the outbound rule alone does not give it egress.
     view("azurerm_linux_virtual_machine", { ...vmss, depends_on: ["azurerm_lb_outbound_rule.LoadBalancer_ArchiverEgress_1"] }),
   ],
   "BP-MYSQL-5": [
-    view("azurerm_mysql_flexible_server", { create_mode: "Replica", source_server_id: "${azurerm_mysql_flexible_server.Db_Server.id}", depends_on: ["azurerm_mysql_flexible_server_configuration.Db_Parameter-tls_version", "azurerm_mysql_flexible_database.Db_Database"] }),
-    view("azurerm_mysql_flexible_server", { create_mode: "Replica", source_server_id: "${azurerm_mysql_flexible_server.Db_Server.id}", depends_on: ["azurerm_mysql_flexible_database.Db_Database"] }),
+    view("azurerm_mysql_flexible_server", {
+      create_mode: "Replica",
+      source_server_id: "${azurerm_mysql_flexible_server.Db_Server.id}",
+      depends_on: ["azurerm_mysql_flexible_server_configuration.Db_Parameter-tls_version", "azurerm_mysql_flexible_database.Db_Database"],
+    }),
+    view("azurerm_mysql_flexible_server", {
+      create_mode: "Replica",
+      source_server_id: "${azurerm_mysql_flexible_server.Db_Server.id}",
+      depends_on: ["azurerm_mysql_flexible_database.Db_Database"],
+    }),
   ],
   "BP-DIAG-1": [
-    view("azurerm_monitor_diagnostic_setting", { target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default", enabled_log: [{ category_group: "allLogs" }], enabled_metric: [{ category: "Capacity" }, { category: "Transaction" }] }),
-    view("azurerm_monitor_diagnostic_setting", { target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default", enabled_metric: [{ category: "AllMetrics" }] }),
+    view("azurerm_monitor_diagnostic_setting", {
+      target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default",
+      enabled_log: [{ category_group: "allLogs" }],
+      enabled_metric: [{ category: "Capacity" }, { category: "Transaction" }],
+    }),
+    view("azurerm_monitor_diagnostic_setting", {
+      target_resource_id: "${azurerm_storage_account.Files_Account_1.id}/fileServices/default",
+      enabled_metric: [{ category: "AllMetrics" }],
+    }),
   ],
 };
 
@@ -136,9 +173,12 @@ test("rules that do not apply say so", () => {
 describe("platform rules beyond the compliant/non-compliant pair", () => {
   const rule = (id: string) => ALL_RULES.find((r) => r.id === id)!;
   test("BP-DIAG-1: AllMetrics is fine on targets that support it, logs are refused on a storage account itself", () => {
-    const diag = (target: string, extra: Record<string, unknown>) => rule("BP-DIAG-1").evaluate(view("azurerm_monitor_diagnostic_setting", { target_resource_id: target, ...extra }));
+    const diag = (target: string, extra: Record<string, unknown>) =>
+      rule("BP-DIAG-1").evaluate(view("azurerm_monitor_diagnostic_setting", { target_resource_id: target, ...extra }));
     expect(diag("${azurerm_mysql_flexible_server.Db_Server_1.id}", { enabled_metric: [{ category: "AllMetrics" }] })).toBe("COMPLIANT");
-    expect(diag("${azurerm_storage_account.Files_Account_1.id}", { enabled_log: [{ category_group: "allLogs" }], enabled_metric: [{ category: "Transaction" }] })).toBe("NON_COMPLIANT");
+    expect(
+      diag("${azurerm_storage_account.Files_Account_1.id}", { enabled_log: [{ category_group: "allLogs" }], enabled_metric: [{ category: "Transaction" }] }),
+    ).toBe("NON_COMPLIANT");
     expect(diag("${azurerm_storage_account.Files_Account_1.id}", { enabled_metric: [{ category: "Transaction" }] })).toBe("COMPLIANT");
   });
   test("BP-VM-5: a scale set needs only its outbound rule (pool membership is in its own NIC config)", () => {

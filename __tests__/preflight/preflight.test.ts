@@ -26,7 +26,14 @@ const prod: BlueprintConfigInput = {
   environment: "pft",
   azure: { subscriptionId: "11111111-2222-3333-4444-555555555555", tenantId: "66666666-7777-8888-9999-000000000000" },
   hostname: "analytics.contoso.com",
-  cloudflare: { accountId: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", zoneId: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", zoneName: "contoso.com", plan: "business", steeringPolicy: "failover", monitorIntervalSeconds: 15 },
+  cloudflare: {
+    accountId: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    zoneId: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+    zoneName: "contoso.com",
+    plan: "business",
+    steeringPolicy: "failover",
+    monitorIntervalSeconds: 15,
+  },
   size: "medium",
   frontends: {},
   keyVault: { allowedCidrs: ["203.0.113.0/28"] },
@@ -44,12 +51,24 @@ async function run(account: string, argv: string[] = [], egressIp = "203.0.113.5
     argv,
     { MATOMO_ENV: ENV },
     { out: (t) => out.push(t), err: (t) => err.push(t) },
-    { credential: recorded.credential, azureHttpClient: recorded.azureHttpClient, cloudflareToken: "recorded-token", cloudflareFetch: recorded.cloudflareFetch, egressIp: async () => egressIp },
+    {
+      credential: recorded.credential,
+      azureHttpClient: recorded.azureHttpClient,
+      cloudflareToken: "recorded-token",
+      cloudflareFetch: recorded.cloudflareFetch,
+      egressIp: async () => egressIp,
+    },
   );
   return { code, out: out.join("\n"), err: err.join("\n"), recorded };
 }
 
-const statusLines = (out: string) => Object.fromEntries(out.split("\n").filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => [l.split(/\s+/)[1], l.split(" ")[0]]));
+const statusLines = (out: string) =>
+  Object.fromEntries(
+    out
+      .split("\n")
+      .filter((l) => /^(PASS|FAIL|SKIP) /.test(l))
+      .map((l) => [l.split(/\s+/)[1], l.split(" ")[0]]),
+  );
 
 test("the passing account passes every check, with one status line per check and a summary", async () => {
   const { code, out, err, recorded } = await run("good");
@@ -99,13 +118,18 @@ test("--json reports the same results as data", async () => {
 test("an API that refuses the identity fails that check with the reason, and the others still run", async () => {
   const recorded = recordedAccount("denied", SUBSCRIPTION);
   const out: string[] = [];
-  const code = await main(["--only", "resource-providers,cloudflare-zone,key-vault-runner-access"], { MATOMO_ENV: ENV }, { out: (t) => out.push(t), err: () => undefined }, {
-    credential: recorded.credential,
-    azureHttpClient: recorded.azureHttpClient,
-    cloudflareToken: "recorded-token",
-    cloudflareFetch: recorded.cloudflareFetch,
-    egressIp: async () => "203.0.113.5",
-  });
+  const code = await main(
+    ["--only", "resource-providers,cloudflare-zone,key-vault-runner-access"],
+    { MATOMO_ENV: ENV },
+    { out: (t) => out.push(t), err: () => undefined },
+    {
+      credential: recorded.credential,
+      azureHttpClient: recorded.azureHttpClient,
+      cloudflareToken: "recorded-token",
+      cloudflareFetch: recorded.cloudflareFetch,
+      egressIp: async () => "203.0.113.5",
+    },
+  );
   const text = out.join("\n");
   expect(text).toMatch(/cannot list the subscription's resource providers: HTTP 403 .*AuthorizationFailed.*needs Reader on subscription/);
   expect(text).toMatch(/zone b{32} cannot be read: HTTP 403 .*Authentication error.*Zone Read/);
@@ -120,7 +144,12 @@ describe("without credentials", () => {
     const recorded = recordedAccount("good", SUBSCRIPTION);
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main([], { MATOMO_ENV: ENV }, { out: (t) => out.push(t), err: (t) => err.push(t) }, { credential: noAzure, azureHttpClient: recorded.azureHttpClient, cloudflareFetch: recorded.cloudflareFetch });
+    const code = await main(
+      [],
+      { MATOMO_ENV: ENV },
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      { credential: noAzure, azureHttpClient: recorded.azureHttpClient, cloudflareFetch: recorded.cloudflareFetch },
+    );
     expect(code).toBe(2);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
@@ -141,7 +170,9 @@ describe("without credentials", () => {
       const code = await main(["--only", "resource-providers"], { MATOMO_ENV: ENV }, { out: () => undefined, err: (t) => err.push(t) });
       expect(code).toBe(2);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
     expect(err).toEqual([expect.stringMatching(/^preflight: not logged in\. Azure: run `az login`[^\n]*$/)]);
   });
@@ -161,10 +192,15 @@ describe("--only key-vault-runner-access (run by the workflows before planning; 
     const out: string[] = [];
     const err: string[] = [];
     const noLogin = { getToken: async () => Promise.reject(new Error("must not be asked")) };
-    const code = await main(["--only", "key-vault-runner-access", ...argv], env, { out: (t) => out.push(t), err: (t) => err.push(t) }, {
-      credential: noLogin,
-      egressIp: async () => Promise.reject(new Error("must not be asked when the address is given")),
-    });
+    const code = await main(
+      ["--only", "key-vault-runner-access", ...argv],
+      env,
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      {
+        credential: noLogin,
+        egressIp: async () => Promise.reject(new Error("must not be asked when the address is given")),
+      },
+    );
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
 
@@ -190,7 +226,11 @@ describe("--only key-vault-runner-access (run by the workflows before planning; 
 
   test("skips, naming the subnets, when the runner may come through keyVault.runnerSubnetIds", async () => {
     const subnet = `/subscriptions/${SUBSCRIPTION}/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/ci/subnets/runners`;
-    (ENVIRONMENTS as Record<string, BlueprintConfigInput>).pfsubnet = { ...prod, environment: "pfs", keyVault: { allowedCidrs: [], runnerSubnetIds: [subnet] } };
+    (ENVIRONMENTS as Record<string, BlueprintConfigInput>).pfsubnet = {
+      ...prod,
+      environment: "pfs",
+      keyVault: { allowedCidrs: [], runnerSubnetIds: [subnet] },
+    };
     const r = await kv({ MATOMO_ENV: "pfsubnet" }, ["--egress-ip", "198.51.100.7"]);
     expect(r.out).toMatch(new RegExp(`^SKIP key-vault-runner-access .*the runner must run in one of those subnets \\(${subnet.replace(/[/.]/g, "\\$&")}\\)`));
     expect(r.code).toBe(0);
@@ -198,9 +238,14 @@ describe("--only key-vault-runner-access (run by the workflows before planning; 
 
   test("fails when the echo service cannot be reached, saying how to give the address", async () => {
     const out: string[] = [];
-    const code = await main(["--only", "key-vault-runner-access"], { MATOMO_ENV: ENV }, { out: (t) => out.push(t), err: () => undefined }, {
-      egressIp: async () => Promise.reject(new Error("getaddrinfo ENOTFOUND")),
-    });
+    const code = await main(
+      ["--only", "key-vault-runner-access"],
+      { MATOMO_ENV: ENV },
+      { out: (t) => out.push(t), err: () => undefined },
+      {
+        egressIp: async () => Promise.reject(new Error("getaddrinfo ENOTFOUND")),
+      },
+    );
     expect(out.join("\n")).toMatch(/cannot learn this runner's public IPv4 address: getaddrinfo ENOTFOUND; pass it with --egress-ip or PREFLIGHT_EGRESS_IP/);
     expect(code).toBe(1);
   });
@@ -225,13 +270,18 @@ test("bad options and unknown check IDs exit 2 with one line", async () => {
 
 async function runWith(input: BlueprintConfigInput, ids: string[], account = "good") {
   const recorded = recordedAccount(account, prod.azure.subscriptionId);
-  const results = await runPreflight("t", parseConfig("t", input), CHECKS.filter((c) => ids.includes(c.id)), {
-    credential: recorded.credential,
-    azureHttpClient: recorded.azureHttpClient,
-    cloudflareToken: "recorded-token",
-    cloudflareFetch: recorded.cloudflareFetch,
-    egressIp: async () => "203.0.113.5",
-  });
+  const results = await runPreflight(
+    "t",
+    parseConfig("t", input),
+    CHECKS.filter((c) => ids.includes(c.id)),
+    {
+      credential: recorded.credential,
+      azureHttpClient: recorded.azureHttpClient,
+      cloudflareToken: "recorded-token",
+      cloudflareFetch: recorded.cloudflareFetch,
+      egressIp: async () => "203.0.113.5",
+    },
+  );
   return { results, recorded };
 }
 
@@ -245,8 +295,14 @@ test("every azurerm resource type the stacks synthesize has its resource provide
   expect(types.size).toBeGreaterThan(20);
   expect([...types].filter((t) => !(t in AZURERM_RESOURCE_PROVIDERS))).toEqual([]);
   expect(requiredProviders()).toEqual([
-    "Microsoft.Compute", "Microsoft.DBforMySQL", "Microsoft.Insights", "Microsoft.KeyVault",
-    "Microsoft.ManagedIdentity", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.Storage",
+    "Microsoft.Compute",
+    "Microsoft.DBforMySQL",
+    "Microsoft.Insights",
+    "Microsoft.KeyVault",
+    "Microsoft.ManagedIdentity",
+    "Microsoft.Network",
+    "Microsoft.OperationalInsights",
+    "Microsoft.Storage",
   ]);
 });
 
@@ -264,7 +320,10 @@ test("only the features the config turns on are required", async () => {
 
 test("a feature flag Azure no longer knows (404) is not a problem: the feature went generally available", async () => {
   const { results } = await runWith({ ...prod, compute: { maximumSurge: true } }, ["preview-features"], "denied");
-  expect(results[0]).toMatchObject({ status: "PASS", reason: "Microsoft.Compute/EncryptionAtHost registered; Microsoft.Compute/MaxSurgeRollingUpgrade is not a feature flag any more (generally available)" });
+  expect(results[0]).toMatchObject({
+    status: "PASS",
+    reason: "Microsoft.Compute/EncryptionAtHost registered; Microsoft.Compute/MaxSurgeRollingUpgrade is not a feature flag any more (generally available)",
+  });
 });
 
 test("without a read replica the secondary region's MySQL offer is not asked for", async () => {
@@ -276,7 +335,9 @@ test("without a read replica the secondary region's MySQL offer is not asked for
 test("a MySQL SKU the region does not offer is reported for both zones and the replica", async () => {
   const { results } = await runWith({ ...prod, mysql: { ...prod.mysql, skuName: "GP_Standard_D16ds_v4" } }, ["mysql-sku"]);
   expect(results[0].problems).toEqual([
-    expect.stringMatching(/^GP_Standard_D16ds_v4 \(MySQL 8\.0\.21\) is not offered in westeurope zone 1 \(mysql\.primaryZone\): pick another SKU \(mysql\.skuName\)/),
+    expect.stringMatching(
+      /^GP_Standard_D16ds_v4 \(MySQL 8\.0\.21\) is not offered in westeurope zone 1 \(mysql\.primaryZone\): pick another SKU \(mysql\.skuName\)/,
+    ),
     expect.stringMatching(/westeurope zone 2 \(mysql\.standbyZone\)/),
     expect.stringMatching(/is not offered in northeurope, so the read replica \(same SKU\) cannot be created there/),
   ]);
@@ -284,22 +345,35 @@ test("a MySQL SKU the region does not offer is reported for both zones and the r
 
 test("without surge, quota covers the autoscale ceiling only", () => {
   const config = parseConfig("t", prod);
-  expect(vmNeeds(config, "primary").map((n) => [n.role, n.count])).toEqual([["frontends", 10], ["archiver", 1]]);
-  expect(vmNeeds(config, "secondary").map((n) => [n.role, n.count])).toEqual([["frontends", 10], ["archiver", 0]]);
+  expect(vmNeeds(config, "primary").map((n) => [n.role, n.count])).toEqual([
+    ["frontends", 10],
+    ["archiver", 1],
+  ]);
+  expect(vmNeeds(config, "secondary").map((n) => [n.role, n.count])).toEqual([
+    ["frontends", 10],
+    ["archiver", 0],
+  ]);
   const surged = parseConfig("t", { ...prod, compute: { maximumSurge: true } });
   expect(vmNeeds(surged, "primary")[0]).toMatchObject({ count: 12, countReason: "10 max instances + 2 surge" });
 });
 
 describe("zone restrictions, as the Resource SKUs API states them", () => {
-  const sku = (restrictions: object[], zones = ["1", "2", "3"]) => ({ name: "Standard_D4s_v5", locationInfo: [{ location: "westeurope", zones }], restrictions }) as any;
+  const sku = (restrictions: object[], zones = ["1", "2", "3"]) =>
+    ({ name: "Standard_D4s_v5", locationInfo: [{ location: "westeurope", zones }], restrictions }) as any;
   test("no restriction and the zone listed: placeable", () => expect(zoneRestriction(sku([]), "westeurope", "2")).toBeUndefined());
   test("a zone missing from locationInfo", () => expect(zoneRestriction(sku([], ["1", "2"]), "westeurope", "3")).toBe("not offered in zone 3"));
   test("a location restriction covers every zone", () =>
-    expect(zoneRestriction(sku([{ type: "Location", values: ["westeurope"], restrictionInfo: { locations: ["westeurope"] }, reasonCode: "QuotaId" }]), "westeurope", "1")).toBe(
-      "restricted in the whole region (QuotaId)",
-    ));
+    expect(
+      zoneRestriction(
+        sku([{ type: "Location", values: ["westeurope"], restrictionInfo: { locations: ["westeurope"] }, reasonCode: "QuotaId" }]),
+        "westeurope",
+        "1",
+      ),
+    ).toBe("restricted in the whole region (QuotaId)"));
   test("a zone restriction covers only its zones", () => {
-    const s = sku([{ type: "Zone", values: ["westeurope"], restrictionInfo: { locations: ["westeurope"], zones: ["2"] }, reasonCode: "NotAvailableForSubscription" }]);
+    const s = sku([
+      { type: "Zone", values: ["westeurope"], restrictionInfo: { locations: ["westeurope"], zones: ["2"] }, reasonCode: "NotAvailableForSubscription" },
+    ]);
     expect(zoneRestriction(s, "westeurope", "1")).toBeUndefined();
     expect(zoneRestriction(s, "westeurope", "2")).toBe("restricted in zone 2 (NotAvailableForSubscription)");
   });
@@ -311,7 +385,10 @@ test("a VM size missing from a region's listing names the size field and the reg
     expect.stringMatching(/^Standard_F8s_v2 \(frontends\) is not offered in westeurope \(primary\): choose another VM size \(frontends\.vmSku\)/),
     expect.stringMatching(/^Standard_F8s_v2 \(frontends\) is not offered in northeurope \(secondary\)/),
   ]);
-  expect(results[1].problems).toEqual([expect.stringMatching(/cannot tell the quota family of Standard_F8s_v2 in westeurope/), expect.stringMatching(/northeurope/)]);
+  expect(results[1].problems).toEqual([
+    expect.stringMatching(/cannot tell the quota family of Standard_F8s_v2 in westeurope/),
+    expect.stringMatching(/northeurope/),
+  ]);
 });
 
 test("zone plan tiers come from legacy_id, or from the name for plans without one", () => {

@@ -15,7 +15,8 @@ function fixtureFor(url: URL): string | undefined {
   let m: RegExpExecArray | null;
   if (url.host === "management.azure.com") {
     if (/^\/subscriptions\/[^/]+\/providers$/.test(p)) return "azure-providers";
-    if ((m = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Features\/providers\/Microsoft\.Compute\/features\/([^/]+)$/.exec(p))) return `azure-feature-${m[1]}`;
+    if ((m = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Features\/providers\/Microsoft\.Compute\/features\/([^/]+)$/.exec(p)))
+      return `azure-feature-${m[1]}`;
     if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/skus$/.test(p)) {
       const loc = /^location eq '([a-z0-9]+)'$/.exec(q.get("$filter") ?? "")?.[1];
       return loc ? `azure-skus-${loc}` : undefined;
@@ -62,7 +63,8 @@ export function recordedAccount(account: string, subscriptionId: string): Record
     const found = name && method === "GET" ? load(account, name) : undefined;
     if (!found) unexpected.push(`${method} ${url.href}`);
     if (authorization !== "Bearer recorded-token") unexpected.push(`no bearer token on ${url.href}`);
-    if (url.host === "management.azure.com" && !url.pathname.startsWith(`/subscriptions/${subscriptionId}/`)) unexpected.push(`other subscription: ${url.href}`);
+    if (url.host === "management.azure.com" && !url.pathname.startsWith(`/subscriptions/${subscriptionId}/`))
+      unexpected.push(`other subscription: ${url.href}`);
     return found ?? { status: 404, body: JSON.stringify({ error: { code: "NotRecorded", message: `no fixture for ${url.pathname}` } }) };
   };
   return {

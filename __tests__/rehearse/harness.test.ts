@@ -17,7 +17,11 @@ const frontend = renderFrontendCloudInit(FRONTEND_SETTINGS);
 describe("payload extraction (the rehearsal runs what cloud-init would)", () => {
   test("write_files, runcmd and packages of a rendered frontend and archiver", () => {
     const p = extractPayload(frontend);
-    expect(p.runcmd).toEqual([["systemctl", "daemon-reload"], ["systemctl", "enable", "matomo-provision.service"], ["systemctl", "start", "matomo-provision.service"]]);
+    expect(p.runcmd).toEqual([
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "matomo-provision.service"],
+      ["systemctl", "start", "matomo-provision.service"],
+    ]);
     expect(p.packages).toContain("nginx");
     expect(payloadFile(p, `${PATHS.libDir}/provision.sh`).permissions).toBe("0755");
     expect(payloadFile(p, PATHS.envFile).content).toContain("MATOMO_ROLE='frontend'");
@@ -29,7 +33,9 @@ describe("payload extraction (the rehearsal runs what cloud-init would)", () => 
     expect(() => extractPayload("write_files: []\n")).toThrow(/#cloud-config/);
     expect(() => extractPayload("#cloud-config\nruncmd: []\n")).toThrow(/no write_files/);
     expect(() => extractPayload("#cloud-config\nwrite_files:\n  - path: /a\n    encoding: gz+b64\n    content: x\nruncmd: []\n")).toThrow(/encoding 'gz\+b64'/);
-    expect(() => extractPayload("#cloud-config\nwrite_files:\n  - path: /a\n    permissions: '777'\n    content: x\nruncmd: []\n")).toThrow(/permissions must be octal/);
+    expect(() => extractPayload("#cloud-config\nwrite_files:\n  - path: /a\n    permissions: '777'\n    content: x\nruncmd: []\n")).toThrow(
+      /permissions must be octal/,
+    );
     expect(() => extractPayload("#cloud-config\nwrite_files:\n  - path: rel\n    content: x\nruncmd: []\n")).toThrow(/absolute path/);
     expect(() => extractPayload("#cloud-config\nwrite_files:\n  - path: /a\n    content: x\nruncmd: [[1]]\n")).toThrow(/runcmd/);
     expect(() => payloadFile(extractPayload(frontend), "/nope")).toThrow(PayloadError);
@@ -52,8 +58,12 @@ describe("payload extraction (the rehearsal runs what cloud-init would)", () => 
     const res = (p: string) => ({ custom_data: b64, "//": { metadata: { path: p } } });
     const stack = { resource: { vmss: { a: res("app/Frontends/Resource"), b: res("app/Other/Resource") } } };
     expect(customDataOf(stack, "vmss", "Frontends/Resource")).toBe(frontend);
-    expect(() => customDataOf({ resource: { vmss: { a: res("x/Frontends/Resource"), b: res("y/Frontends/Resource") } } }, "vmss", "Frontends/Resource")).toThrow(/found 2/);
-    expect(() => customDataOf({ resource: { vmss: { a: { ...res("x/Frontends/Resource"), custom_data: "${base64encode(x)}" } } } }, "vmss", "Frontends/Resource")).toThrow(/not plain base64/);
+    expect(() =>
+      customDataOf({ resource: { vmss: { a: res("x/Frontends/Resource"), b: res("y/Frontends/Resource") } } }, "vmss", "Frontends/Resource"),
+    ).toThrow(/found 2/);
+    expect(() =>
+      customDataOf({ resource: { vmss: { a: { ...res("x/Frontends/Resource"), custom_data: "${base64encode(x)}" } } } }, "vmss", "Frontends/Resource"),
+    ).toThrow(/not plain base64/);
   });
 });
 
@@ -74,7 +84,7 @@ describe("host view", () => {
 describe("stand-ins", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "standins-"));
   fs.writeFileSync(path.join(dir, "db-password"), "s3cret-value-0123456789");
-  fs.writeFileSync(path.join(dir, "ips.json"), "{\"success\":true}");
+  fs.writeFileSync(path.join(dir, "ips.json"), '{"success":true}');
   fs.writeFileSync(path.join(dir, "matomo-5.1.2.tar.gz"), "tar");
   const cfg: StandinConfig = { cert: "", key: "", token: "tok", secretsDir: dir, releaseDir: dir, cloudflareIpsFile: path.join(dir, "ips.json"), logFile: "" };
   const ask = (host: string, url: string, headers: Record<string, string> = {}) => answer(cfg, "GET", host, url, headers);
@@ -119,7 +129,12 @@ describe("command line and small helpers", () => {
   });
 
   test("primary-key fingerprints from gpg's colon listing (subkeys ignored)", () => {
-    const colons = ["pub:u:255:22:AAAA:1:::u:::scSC::::::23::0:", "fpr:::::::::1111222233334444555566667777888899990000:", "sub:u:255:18:BBBB:1::::::e::::::23:", "fpr:::::::::FFFF222233334444555566667777888899990000:"].join("\n");
+    const colons = [
+      "pub:u:255:22:AAAA:1:::u:::scSC::::::23::0:",
+      "fpr:::::::::1111222233334444555566667777888899990000:",
+      "sub:u:255:18:BBBB:1::::::e::::::23:",
+      "fpr:::::::::FFFF222233334444555566667777888899990000:",
+    ].join("\n");
     expect(fingerprintsOf(colons)).toEqual(["1111222233334444555566667777888899990000"]);
     expect(fingerprintsOf("")).toEqual([]);
   });
@@ -137,9 +152,11 @@ describe("command line and small helpers", () => {
     const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
     const rep = new Report();
     expect(rep.check("passes", () => "fine")).toBe(true);
-    expect(rep.check("fails", () => {
-      throw new Error("broken");
-    })).toBe(false);
+    expect(
+      rep.check("fails", () => {
+        throw new Error("broken");
+      }),
+    ).toBe(false);
     rep.skip("skipped", "why");
     out.mockRestore();
     expect(rep.failed).toBe(1);

@@ -1,4 +1,3 @@
- 
 const { lintSources, lintPackageJson, RULES } = require("../../scripts/lint.js");
 
 const cases: Array<[string, string, string, string]> = [

@@ -12,7 +12,10 @@ if (!built) console.warn("SKIPPED: dist/main.js missing (run `npm run synth` fir
 (built ? test : test.skip)("npm run synth in CI (no terminal) prints plain lines: no spinner frames, no terminal control codes", () => {
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "synth-script-")), "cdktf.out");
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "synth.js")], {
-    cwd: root, encoding: "utf8", env: { ...process.env, MATOMO_ENV: "example", CDKTF_OUTDIR: outdir }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, MATOMO_ENV: "example", CDKTF_OUTDIR: outdir },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   expect({ status: r.status, output: r.status === 0 ? "" : (r.stdout + r.stderr).slice(-800) }).toEqual({ status: 0, output: "" });
   const out = r.stdout + r.stderr;

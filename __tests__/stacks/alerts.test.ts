@@ -26,8 +26,7 @@ describe("catalogs follow the configured thresholds", () => {
   });
 });
 
-const alertsIn = (stack: TfJson) =>
-  Object.fromEntries(Object.values<any>(resourcesOf(stack, "azurerm_monitor_metric_alert")).map((a) => [a.name, a]));
+const alertsIn = (stack: TfJson) => Object.fromEntries(Object.values<any>(resourcesOf(stack, "azurerm_monitor_metric_alert")).map((a) => [a.name, a]));
 
 test("one action group e-mails the configured address", () => {
   const ag = byPath(stacks.core, "azurerm_monitor_action_group", "AlertActionGroup/Resource");

@@ -23,14 +23,21 @@ describe("regional load balancer", () => {
     expect(lb.frontend_ip_configuration[1].public_ip_address_id).toMatch(/EgressPublicIp/);
     expect(byPath(s, "azurerm_lb_probe", "LoadBalancer/HealthProbe")).toMatchObject({ protocol: "Https", port: 443, request_path: "/healthz" });
     expect(byPath(s, "azurerm_lb_rule", "LoadBalancer/HttpsRule")).toMatchObject({
-      protocol: "Tcp", frontend_port: 443, backend_port: 443, frontend_ip_configuration_name: "inbound", disable_outbound_snat: true,
+      protocol: "Tcp",
+      frontend_port: 443,
+      backend_port: 443,
+      frontend_ip_configuration_name: "inbound",
+      disable_outbound_snat: true,
     });
     expect(byPath(s, "azurerm_lb_outbound_rule", "LoadBalancer/FrontendEgress").frontend_ip_configuration).toEqual([{ name: "outbound" }]);
   });
 
   test("SNAT ports per VM fit one IP's 64,000 with every VM a rollout can create", () => {
     // example: 6 frontends + 2 surging in a rollout (20 %) + the archiver in the primary region
-    for (const [id, vms] of [["app-weu", 7], ["app-neu", 6]] as const) {
+    for (const [id, vms] of [
+      ["app-weu", 7],
+      ["app-neu", 6],
+    ] as const) {
       const ports = byPath(stacks[id], "azurerm_lb_outbound_rule", "LoadBalancer/FrontendEgress").allocated_outbound_ports;
       expect(ports).toBe(outboundPortsPerVm(vms));
       expect(ports * vms).toBeLessThanOrEqual(64000);
@@ -41,11 +48,22 @@ describe("regional load balancer", () => {
 });
 
 describe("frontend scale set", () => {
-  test.each([["app-weu", 3], ["app-neu", 3]])("%s: zones, rolling upgrades (surge opt-in), repair, health extension", (id, min) => {
+  test.each([
+    ["app-weu", 3],
+    ["app-neu", 3],
+  ])("%s: zones, rolling upgrades (surge opt-in), repair, health extension", (id, min) => {
     const v = byPath(stacks[id], "azurerm_linux_virtual_machine_scale_set", "Frontends/Resource");
     expect(v).toMatchObject({
-      sku: "Standard_D2s_v5", instances: min, zones: ["1", "2", "3"], zone_balance: false, overprovision: false, upgrade_mode: "Rolling",
-      disable_password_authentication: true, encryption_at_host_enabled: true, secure_boot_enabled: true, vtpm_enabled: true,
+      sku: "Standard_D2s_v5",
+      instances: min,
+      zones: ["1", "2", "3"],
+      zone_balance: false,
+      overprovision: false,
+      upgrade_mode: "Rolling",
+      disable_password_authentication: true,
+      encryption_at_host_enabled: true,
+      secure_boot_enabled: true,
+      vtpm_enabled: true,
       automatic_instance_repair: { enabled: true, grace_period: "PT30M", action: "Replace" },
       automatic_os_upgrade_policy: { enable_automatic_os_upgrade: true, disable_automatic_rollback: false },
       identity: expect.objectContaining({ type: "UserAssigned" }),
@@ -69,7 +87,10 @@ describe("frontend scale set", () => {
     const a = byPath(stacks["app-weu"], "azurerm_monitor_autoscale_setting", "Frontends/Autoscale");
     expect(a.profile[0].capacity).toEqual({ default: 3, minimum: 3, maximum: 6 });
     const rules = a.profile[0].rule.map((r: any) => [r.scale_action.direction, r.metric_trigger.operator, r.metric_trigger.threshold]);
-    expect(rules).toEqual([["Increase", "GreaterThan", 70], ["Decrease", "LessThan", 30]]);
+    expect(rules).toEqual([
+      ["Increase", "GreaterThan", 70],
+      ["Decrease", "LessThan", 30],
+    ]);
   });
 
   test("custom data is the frontend cloud-init for its own region's share", () => {
@@ -94,7 +115,9 @@ describe("archiver", () => {
     expect(resourcesOf(stacks["app-neu"], "azurerm_linux_virtual_machine")).toEqual({});
     const vm = byPath(stacks["app-weu"], "azurerm_linux_virtual_machine", "Archiver/Resource");
     expect(vm).toMatchObject({
-      zone: "1", disable_password_authentication: true, encryption_at_host_enabled: true,
+      zone: "1",
+      disable_password_authentication: true,
+      encryption_at_host_enabled: true,
       os_disk: expect.objectContaining({ storage_account_type: "Premium_LRS" }),
       tags: expect.objectContaining({ "matomo-shared-sync-seconds": "300" }),
     });
@@ -105,7 +128,9 @@ describe("archiver", () => {
     const nic = byPath(stacks["app-weu"], "azurerm_network_interface", "Archiver/Nic");
     expect(nic.ip_configuration[0].public_ip_address_id).toBeUndefined();
     expect(nic.ip_configuration[0].subnet_id).toMatch(/Subnet-archiver/);
-    expect(byPath(stacks["app-weu"], "azurerm_network_interface_backend_address_pool_association", "Archiver/EgressPool").backend_address_pool_id).toMatch(/ArchiverPool/);
+    expect(byPath(stacks["app-weu"], "azurerm_network_interface_backend_address_pool_association", "Archiver/EgressPool").backend_address_pool_id).toMatch(
+      /ArchiverPool/,
+    );
     const ci = decode(vm.custom_data);
     expect(ci).toContain("MATOMO_ROLE='archiver'");
     expect(ci).toContain("ctsomatomoexneunfs.file.core.windows.net");

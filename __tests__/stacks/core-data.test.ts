@@ -7,10 +7,12 @@ import { ALL_RULES } from "../../policies/rules";
 
 let rebuilt: ReturnType<typeof synthAll> | undefined;
 const rebuiltReplica = () =>
-  (rebuilt ??= synthAll(exampleConfig((c) => {
-    c.mysql = { source: "secondary", readReplica: true, generation: { primary: 2 } };
-    c.secretVersions = { matomoDbPassword: 2 };
-  })));
+  (rebuilt ??= synthAll(
+    exampleConfig((c) => {
+      c.mysql = { source: "secondary", readReplica: true, generation: { primary: 2 } };
+      c.secretVersions = { matomoDbPassword: 2 };
+    }),
+  ));
 
 let core: TfJson;
 let data: TfJson;
@@ -30,7 +32,16 @@ describe("core stack", () => {
 
   test("four subnets per region, each with its own NSG that denies the Internet", () => {
     const subnets = Object.values(resourcesOf(core, "azurerm_subnet"));
-    expect(subnets.map((s: any) => s.name).sort()).toEqual(["archiver", "archiver", "frontends", "frontends", "mysql", "mysql", "private-endpoints", "private-endpoints"]);
+    expect(subnets.map((s: any) => s.name).sort()).toEqual([
+      "archiver",
+      "archiver",
+      "frontends",
+      "frontends",
+      "mysql",
+      "mysql",
+      "private-endpoints",
+      "private-endpoints",
+    ]);
     expect(subnets.every((s: any) => s.default_outbound_access_enabled === false)).toBe(true);
     expect(Object.keys(resourcesOf(core, "azurerm_subnet_network_security_group_association"))).toHaveLength(8);
     const denies = Object.values(resourcesOf(core, "azurerm_network_security_rule")).filter((r: any) => r.name === "deny-internet-inbound");
@@ -42,7 +53,10 @@ describe("core stack", () => {
     const primaryMysql = byPath(core, "azurerm_subnet", "Network-primary/Subnet-mysql/Resource");
     expect(primaryMysql.delegation[0].service_delegation.name).toBe("Microsoft.DBforMySQL/flexibleServers");
     expect(primaryMysql.address_prefixes).toEqual(["10.20.5.0/24"]);
-    expect(byPath(core, "azurerm_subnet", "Network-primary/Subnet-frontends/Resource")).toMatchObject({ address_prefixes: ["10.20.0.0/22"], service_endpoints: ["Microsoft.KeyVault"] });
+    expect(byPath(core, "azurerm_subnet", "Network-primary/Subnet-frontends/Resource")).toMatchObject({
+      address_prefixes: ["10.20.0.0/22"],
+      service_endpoints: ["Microsoft.KeyVault"],
+    });
   });
 
   test("global peering both ways", () => {
@@ -52,7 +66,9 @@ describe("core stack", () => {
   });
 
   test("private DNS zones for MySQL and Files, each linked to both VNets", () => {
-    const zones = Object.values(resourcesOf(core, "azurerm_private_dns_zone")).map((z: any) => z.name).sort();
+    const zones = Object.values(resourcesOf(core, "azurerm_private_dns_zone"))
+      .map((z: any) => z.name)
+      .sort();
     expect(zones).toEqual(["ctso-matomo-ex.private.mysql.database.azure.com", "privatelink.file.core.windows.net"]);
     const links = Object.values(resourcesOf(core, "azurerm_private_dns_zone_virtual_network_link"));
     expect(links).toHaveLength(4);
@@ -68,7 +84,9 @@ describe("core stack", () => {
   test("Key Vault: RBAC, purge protection, soft delete, deny by default, locked", () => {
     const kv = byPath(core, "azurerm_key_vault", "KeyVault/Resource");
     expect(kv).toMatchObject({
-      rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90,
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: true,
+      soft_delete_retention_days: 90,
       network_acls: expect.objectContaining({ default_action: "Deny", bypass: "AzureServices" }),
       lifecycle: { prevent_destroy: true },
     });
@@ -78,10 +96,15 @@ describe("core stack", () => {
   });
 
   test("Log Analytics without shared keys, and identities for each VM role", () => {
-    expect(byPath(core, "azurerm_log_analytics_workspace", "LogAnalytics/Resource")).toMatchObject({ local_authentication_enabled: false, retention_in_days: 90 });
-    expect(Object.values(resourcesOf(core, "azurerm_user_assigned_identity")).map((i: any) => i.name).sort()).toEqual([
-      "ctso-matomo-ex-neu-frontend-id", "ctso-matomo-ex-weu-archiver-id", "ctso-matomo-ex-weu-frontend-id",
-    ]);
+    expect(byPath(core, "azurerm_log_analytics_workspace", "LogAnalytics/Resource")).toMatchObject({
+      local_authentication_enabled: false,
+      retention_in_days: 90,
+    });
+    expect(
+      Object.values(resourcesOf(core, "azurerm_user_assigned_identity"))
+        .map((i: any) => i.name)
+        .sort(),
+    ).toEqual(["ctso-matomo-ex-neu-frontend-id", "ctso-matomo-ex-weu-archiver-id", "ctso-matomo-ex-weu-frontend-id"]);
   });
 });
 
@@ -89,12 +112,18 @@ describe("data stack", () => {
   test("MySQL primary: zone-redundant HA in another zone, private, 35-day geo backups, zones ignored", () => {
     const s = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Server");
     expect(s).toMatchObject({
-      sku_name: "GP_Standard_D2ds_v4", version: "8.0.21", zone: "1",
+      sku_name: "GP_Standard_D2ds_v4",
+      version: "8.0.21",
+      zone: "1",
       high_availability: { mode: "ZoneRedundant", standby_availability_zone: "2" },
-      backup_retention_days: 35, geo_redundant_backup_enabled: true,
+      backup_retention_days: 35,
+      geo_redundant_backup_enabled: true,
       storage: expect.objectContaining({ auto_grow_enabled: true }),
       maintenance_window: { day_of_week: 0, start_hour: 2, start_minute: 0 },
-      lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb", "create_mode", "source_server_id"], prevent_destroy: true },
+      lifecycle: {
+        ignore_changes: ["zone", "high_availability[0].standby_availability_zone", "storage[0].size_gb", "create_mode", "source_server_id"],
+        prevent_destroy: true,
+      },
     });
     expect(s.delegated_subnet_id).toMatch(/Network-primary_Subnet-mysql/);
     expect(s.private_dns_zone_id).toMatch(/MysqlZone/);
@@ -119,10 +148,12 @@ describe("data stack", () => {
     const r = byPath(data, "azurerm_mysql_flexible_server", "Mysql/Replica");
     const sourceParameters = Object.keys(resourcesOf(data, "azurerm_mysql_flexible_server_configuration")).filter((k) => k.startsWith("Mysql_Parameter-"));
     expect(sourceParameters.length).toBeGreaterThanOrEqual(6);
-    expect(r.depends_on).toEqual(expect.arrayContaining([
-      ...sourceParameters.map((k) => `azurerm_mysql_flexible_server_configuration.${k}`),
-      expect.stringMatching(/^azurerm_mysql_flexible_database\.Mysql_Database_/),
-    ]));
+    expect(r.depends_on).toEqual(
+      expect.arrayContaining([
+        ...sourceParameters.map((k) => `azurerm_mysql_flexible_server_configuration.${k}`),
+        expect.stringMatching(/^azurerm_mysql_flexible_database\.Mysql_Database_/),
+      ]),
+    );
   });
 
   test("storage diagnostics use the metric categories Azure accepts there, never AllMetrics (BP-DIAG-1 on real output)", () => {
@@ -145,10 +176,12 @@ describe("data stack", () => {
     // Read back empty after promotion, and replace-on-change: ignored, so the promoted server is kept.
     expect(promoted.lifecycle.ignore_changes).toEqual(expect.arrayContaining(["create_mode", "source_server_id"]));
     // The old primary is forgotten, not destroyed (prevent_destroy would block every later plan).
-    expect(stacks.data.removed).toEqual(expect.arrayContaining([
-      { from: "azurerm_mysql_flexible_server.Mysql_Server_B86F5DD5", lifecycle: { destroy: false } },
-      { from: "azurerm_mysql_flexible_database.Mysql_Database_495C8032", lifecycle: { destroy: false } },
-    ]));
+    expect(stacks.data.removed).toEqual(
+      expect.arrayContaining([
+        { from: "azurerm_mysql_flexible_server.Mysql_Server_B86F5DD5", lifecycle: { destroy: false } },
+        { from: "azurerm_mysql_flexible_database.Mysql_Database_495C8032", lifecycle: { destroy: false } },
+      ]),
+    );
   });
 
   test("a new replica of the promoted server is one config change: a new generation in the primary region", () => {
@@ -177,17 +210,30 @@ describe("data stack", () => {
   });
 
   test("utf8mb4 database", () => {
-    expect(byPath(data, "azurerm_mysql_flexible_database", "Mysql/Database")).toMatchObject({ name: "matomo", charset: "utf8mb4", collation: "utf8mb4_general_ci" });
+    expect(byPath(data, "azurerm_mysql_flexible_database", "Mysql/Database")).toMatchObject({
+      name: "matomo",
+      charset: "utf8mb4",
+      collation: "utf8mb4_general_ci",
+    });
   });
 
   test("one premium ZRS NFS share per region, private endpoint only, no keys", () => {
     for (const key of ["primary", "secondary"]) {
       expect(byPath(data, "azurerm_storage_account", `Files-${key}/Account`)).toMatchObject({
-        account_kind: "FileStorage", account_tier: "Premium", account_replication_type: "ZRS",
-        https_traffic_only_enabled: false, public_network_access_enabled: false, shared_access_key_enabled: false,
-        network_rules: expect.objectContaining({ default_action: "Deny" }), lifecycle: { prevent_destroy: true },
+        account_kind: "FileStorage",
+        account_tier: "Premium",
+        account_replication_type: "ZRS",
+        https_traffic_only_enabled: false,
+        public_network_access_enabled: false,
+        shared_access_key_enabled: false,
+        network_rules: expect.objectContaining({ default_action: "Deny" }),
+        lifecycle: { prevent_destroy: true },
       });
-      expect(byPath(data, "azurerm_storage_share", `Files-${key}/Share`)).toMatchObject({ enabled_protocol: "NFS", quota: 100, lifecycle: { prevent_destroy: true } });
+      expect(byPath(data, "azurerm_storage_share", `Files-${key}/Share`)).toMatchObject({
+        enabled_protocol: "NFS",
+        quota: 100,
+        lifecycle: { prevent_destroy: true },
+      });
       expect(byPath(data, "azurerm_private_endpoint", `Files-${key}/PrivateEndpoint`).private_service_connection.subresource_names).toEqual(["file"]);
     }
   });
@@ -201,7 +247,10 @@ describe("data stack", () => {
   test("secrets: generated, stored in Key Vault, readable only by the roles that need them", () => {
     const assignments = Object.values(resourcesOf(data, "azurerm_role_assignment")) as any[];
     const readersOf = (secret: string) =>
-      assignments.filter((a) => a.scope.includes(`Secrets_${secret}_`)).map((a) => a["//"].metadata.path.split("/").pop()).sort();
+      assignments
+        .filter((a) => a.scope.includes(`Secrets_${secret}_`))
+        .map((a) => a["//"].metadata.path.split("/").pop())
+        .sort();
     expect(readersOf("MysqlAdminPassword")).toEqual(["Reader-archiver"]);
     expect(readersOf("SuperUserPassword")).toEqual(["Reader-archiver"]);
     expect(readersOf("MatomoDbPassword")).toEqual(["Reader-archiver", "Reader-frontendPrimary", "Reader-frontendSecondary"]);
@@ -221,7 +270,9 @@ describe("data stack", () => {
     expect(data.removed.map((r: any) => r.from)).toEqual(expect.arrayContaining(["random_password.MatomoSalt", "random_password.MysqlAdminPassword"]));
     // Every former random_password address (the 0.1.0 pins) is forgotten, none destroyed.
     const forgotten = data.removed.filter((r: any) => String(r.from).startsWith("random_password."));
-    expect(forgotten.map((r: any) => r.from).sort()).toEqual(["MatomoDbPassword", "MatomoSalt", "MysqlAdminPassword", "SuperUserPassword"].map((n) => `random_password.${n}`));
+    expect(forgotten.map((r: any) => r.from).sort()).toEqual(
+      ["MatomoDbPassword", "MatomoSalt", "MysqlAdminPassword", "SuperUserPassword"].map((n) => `random_password.${n}`),
+    );
     for (const r of forgotten) expect(r.lifecycle).toEqual({ destroy: false });
   });
 

@@ -8,7 +8,7 @@ import * as path from "path";
 import type { Scenario } from "../../verify/offline-terraform/scenarios";
 import type { SchemaBlock } from "../../verify/schema/validator";
 import { parsePlanOutput } from "../../verify/offline-terraform/terraform";
- 
+
 const { scan } = require("../../scripts/refresh-replace-table.js");
 
 const server: SchemaBlock = {
@@ -27,8 +27,17 @@ const server: SchemaBlock = {
 };
 const table = { azurerm_mysql_flexible_server: ["name", "create_mode", "source_server_id", "storage.size_gb"] };
 const cfg = (over: Record<string, Value> = {}): Record<string, Value> => ({
-  id: null, name: "db", fqdn: null, create_mode: null, source_server_id: null, replication_role: null,
-  resource_group_name: "rg", administrator_password_wo: "pw-only-in-config", value: null, storage: [{ size_gb: 64 }], ...over,
+  id: null,
+  name: "db",
+  fqdn: null,
+  create_mode: null,
+  source_server_id: null,
+  replication_role: null,
+  resource_group_name: "rg",
+  administrator_password_wo: "pw-only-in-config",
+  value: null,
+  storage: [{ size_gb: 64 }],
+  ...over,
 });
 
 describe("wire values", () => {
@@ -74,8 +83,9 @@ describe("plan", () => {
 
   test("data sources answer from fixtures", () => {
     const block: SchemaBlock = { attributes: { tenant_id: { type: "string", computed: true }, subscription_id: { type: "string", computed: true } } };
-    expect(readDataSource("azurerm_client_config", block, {}, { azurerm_client_config: { tenant_id: "t", subscription_id: "{subscription}" } }, "sub-9"))
-      .toEqual({ tenant_id: "t", subscription_id: "sub-9" });
+    expect(
+      readDataSource("azurerm_client_config", block, {}, { azurerm_client_config: { tenant_id: "t", subscription_id: "{subscription}" } }, "sub-9"),
+    ).toEqual({ tenant_id: "t", subscription_id: "sub-9" });
   });
 });
 
@@ -86,23 +96,59 @@ describe("runner", () => {
   const dangerous: Scenario = { name: "d", change: (i) => i, expect: "dangerous" };
 
   test("deploy order follows the manifest's dependencies: core, data, edge, then the app stacks", () => {
-    expect(deployOrder({ stacks: { "app-a": { dependencies: ["data", "edge"] }, edge: { dependencies: ["core"] }, data: { dependencies: ["core"] }, core: { dependencies: [] } } }))
-      .toEqual(["core", "data", "edge", "app-a"]);
+    expect(
+      deployOrder({
+        stacks: { "app-a": { dependencies: ["data", "edge"] }, edge: { dependencies: ["core"] }, data: { dependencies: ["core"] }, core: { dependencies: [] } },
+      }),
+    ).toEqual(["core", "data", "edge", "app-a"]);
   });
 
   test("a safe scenario passes with allowed updates and fails on a stateful replacement or an unexpected change", () => {
     const ok = [{ stack: "data", plan: plan([change("azurerm_monitor_metric_alert.a", "azurerm_monitor_metric_alert", "update")]), replaced: [] }];
     expect(judge(safe, ok, {}).passed).toBe(true);
-    const replaced = [{ stack: "data", plan: plan([change("azurerm_mysql_flexible_server.s", "azurerm_mysql_flexible_server", "replace")]), replaced: ["azurerm_mysql_flexible_server db (name)"] }];
+    const replaced = [
+      {
+        stack: "data",
+        plan: plan([change("azurerm_mysql_flexible_server.s", "azurerm_mysql_flexible_server", "replace")]),
+        replaced: ["azurerm_mysql_flexible_server db (name)"],
+      },
+    ];
     expect(judge(safe, replaced, {})).toMatchObject({ passed: false, detail: expect.stringContaining("stateful replacement") });
     const other = [{ stack: "app-a", plan: plan([change("azurerm_lb.l", "azurerm_lb", "update")]), replaced: [] }];
     expect(judge(safe, other, {})).toMatchObject({ passed: false, detail: expect.stringContaining("unexpected") });
   });
 
   test("a dangerous scenario passes only when the replacement is caught (planned or blocked by prevent_destroy)", () => {
-    const blocked = [{ stack: "data", plan: plan([{ type: "diagnostic", diagnostic: { severity: "error", summary: "Instance cannot be destroyed", address: "azurerm_mysql_flexible_server.s" } }], 1), replaced: [] }];
+    const blocked = [
+      {
+        stack: "data",
+        plan: plan(
+          [{ type: "diagnostic", diagnostic: { severity: "error", summary: "Instance cannot be destroyed", address: "azurerm_mysql_flexible_server.s" } }],
+          1,
+        ),
+        replaced: [],
+      },
+    ];
     expect(judge(dangerous, blocked, {}).passed).toBe(true);
-    const detailOnly = [{ stack: "data", plan: plan([{ type: "diagnostic", diagnostic: { severity: "error", summary: "Instance cannot be destroyed", detail: "Resource azurerm_mysql_flexible_server.r has lifecycle.prevent_destroy set" } }], 1), replaced: [] }];
+    const detailOnly = [
+      {
+        stack: "data",
+        plan: plan(
+          [
+            {
+              type: "diagnostic",
+              diagnostic: {
+                severity: "error",
+                summary: "Instance cannot be destroyed",
+                detail: "Resource azurerm_mysql_flexible_server.r has lifecycle.prevent_destroy set",
+              },
+            },
+          ],
+          1,
+        ),
+        replaced: [],
+      },
+    ];
     expect(judge(dangerous, detailOnly, {}).detail).toContain("data:azurerm_mysql_flexible_server.r blocked by prevent_destroy");
     expect(judge(dangerous, [{ stack: "data", plan: plan([]), replaced: [] }], {}).passed).toBe(false);
     expect(STATEFUL_TYPES.has("azurerm_mysql_flexible_server")).toBe(true);
@@ -138,9 +184,8 @@ test("state files are searched for every value an ephemeral password produced", 
 });
 
 describe("the committed replace-on-change table", () => {
-   
   const types = require("../../schemas/types.json");
-   
+
   const table = require("../../verify/offline-terraform/replace-on-change.json");
   test("covers every resource type of schemas/types.json, read at the pinned tags", () => {
     expect(replaceTableProblems(types, table)).toEqual([]);

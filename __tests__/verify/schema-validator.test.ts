@@ -32,7 +32,15 @@ const validDoc = () => ({
   },
   resource: {
     azurerm_resource_group: { rg: { "//": { metadata: { path: "data/rg" } }, name: "rg-data", location: "${var.location}", tags: "${local.tags}" } },
-    azurerm_public_ip: { pip: { name: "pip", location: "${azurerm_resource_group.rg.location}", resource_group_name: "${azurerm_resource_group.rg.name}", allocation_method: "Static", zones: ["1", "2"] } },
+    azurerm_public_ip: {
+      pip: {
+        name: "pip",
+        location: "${azurerm_resource_group.rg.location}",
+        resource_group_name: "${azurerm_resource_group.rg.name}",
+        allocation_method: "Static",
+        zones: ["1", "2"],
+      },
+    },
     azurerm_lb: {
       lb: {
         count: 2,
@@ -50,7 +58,13 @@ const validDoc = () => ({
         name: "nsg",
         location: "westeurope",
         resource_group_name: "${azurerm_resource_group.rg.name}",
-        dynamic: { security_rule: { for_each: "${toset([\"443\"])}", iterator: "each", content: { name: "${each.value}", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp" } } },
+        dynamic: {
+          security_rule: {
+            for_each: '${toset(["443"])}',
+            iterator: "each",
+            content: { name: "${each.value}", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp" },
+          },
+        },
       },
     },
     azurerm_mysql_flexible_server: {
@@ -66,11 +80,25 @@ const validDoc = () => ({
         lifecycle: { ignore_changes: ["zone", "high_availability[0].standby_availability_zone"] },
       },
     },
-    azurerm_mysql_flexible_database: { matomo: { name: "matomo", resource_group_name: "${azurerm_resource_group.rg.name}", server_name: "${azurerm_mysql_flexible_server.db.name}", charset: "utf8mb4", collation: "utf8mb4_general_ci" } },
-    azurerm_role_assignment: { reader: { scope: "${azurerm_resource_group.rg.id}", role_definition_name: "Reader", principal_id: "${data.azurerm_client_config.current.object_id}" } },
+    azurerm_mysql_flexible_database: {
+      matomo: {
+        name: "matomo",
+        resource_group_name: "${azurerm_resource_group.rg.name}",
+        server_name: "${azurerm_mysql_flexible_server.db.name}",
+        charset: "utf8mb4",
+        collation: "utf8mb4_general_ci",
+      },
+    },
+    azurerm_role_assignment: {
+      reader: { scope: "${azurerm_resource_group.rg.id}", role_definition_name: "Reader", principal_id: "${data.azurerm_client_config.current.object_id}" },
+    },
     random_password: { db: { length: 32, special: true, override_special: "_-" } },
     cloudflare_load_balancer_pool: {
-      weu: { account_id: "acc", name: "weu", origins: [{ name: "weu", address: "${azurerm_public_ip.pip.ip_address}", weight: 1, header: { host: ["matomo.example.com"] } }] },
+      weu: {
+        account_id: "acc",
+        name: "weu",
+        origins: [{ name: "weu", address: "${azurerm_public_ip.pip.ip_address}", weight: 1, header: { host: ["matomo.example.com"] } }],
+      },
     },
     cloudflare_load_balancer: {
       lb: {
@@ -102,34 +130,169 @@ describe("validateTerraformJson", () => {
   // Each mutation must produce exactly one error, at `path`, with a message matching `message`:
   // exactness also proves the rest of the document raised no false positives.
   const cases: [string, (d: Doc) => void, string, RegExp][] = [
-    ["unknown argument with suggestion", (d) => (r(d).azurerm_lb_probe.http.request_pth = "/"), "resource.azurerm_lb_probe.http.request_pth", /unknown argument 'request_pth' \(did you mean 'request_path'\?\)/],
-    ["missing required argument", (d) => delete (r(d).azurerm_mysql_flexible_database.matomo as any).charset, "resource.azurerm_mysql_flexible_database.matomo.charset", /missing required argument 'charset'/],
-    ["explicit null on a required argument", (d) => (r(d).cloudflare_dns_record.origin.ttl = null), "resource.cloudflare_dns_record.origin.ttl", /missing required argument 'ttl' \(it is null/],
-    ["computed-only attribute set", (d) => (r(d).azurerm_public_ip.pip.ip_address = "1.2.3.4"), "resource.azurerm_public_ip.pip.ip_address", /'ip_address' is computed \(read-only\)/],
-    ["block max_items exceeded", (d) => (r(d).azurerm_mysql_flexible_server.db.high_availability = [{ mode: "ZoneRedundant" }, { mode: "SameZone" }]), "resource.azurerm_mysql_flexible_server.db.high_availability", /at most 1 'high_availability' blocks allowed, got 2/],
-    ["v4-style region_pools (array of objects instead of a map)", (d) => (r(d).cloudflare_load_balancer.lb.region_pools = [{ region: "WEU", pool_ids: ["p"] }]), "resource.cloudflare_load_balancer.lb.region_pools", /expected map\(list\(string\)\), got an array/],
-    ["nested list attribute given as a single object", (d) => (r(d).cloudflare_load_balancer_pool.weu.origins = { name: "weu", address: "1.2.3.4" }), "resource.cloudflare_load_balancer_pool.weu.origins", /expected a list \(JSON array\) of objects/],
-    ["unknown key in a nested attribute object", (d) => (r(d).cloudflare_load_balancer.lb.session_affinity_attributes.same_site = "Lax"), "resource.cloudflare_load_balancer.lb.session_affinity_attributes.same_site", /unknown argument 'same_site' \(did you mean 'samesite'\?\)/],
+    [
+      "unknown argument with suggestion",
+      (d) => (r(d).azurerm_lb_probe.http.request_pth = "/"),
+      "resource.azurerm_lb_probe.http.request_pth",
+      /unknown argument 'request_pth' \(did you mean 'request_path'\?\)/,
+    ],
+    [
+      "missing required argument",
+      (d) => delete (r(d).azurerm_mysql_flexible_database.matomo as any).charset,
+      "resource.azurerm_mysql_flexible_database.matomo.charset",
+      /missing required argument 'charset'/,
+    ],
+    [
+      "explicit null on a required argument",
+      (d) => (r(d).cloudflare_dns_record.origin.ttl = null),
+      "resource.cloudflare_dns_record.origin.ttl",
+      /missing required argument 'ttl' \(it is null/,
+    ],
+    [
+      "computed-only attribute set",
+      (d) => (r(d).azurerm_public_ip.pip.ip_address = "1.2.3.4"),
+      "resource.azurerm_public_ip.pip.ip_address",
+      /'ip_address' is computed \(read-only\)/,
+    ],
+    [
+      "block max_items exceeded",
+      (d) => (r(d).azurerm_mysql_flexible_server.db.high_availability = [{ mode: "ZoneRedundant" }, { mode: "SameZone" }]),
+      "resource.azurerm_mysql_flexible_server.db.high_availability",
+      /at most 1 'high_availability' blocks allowed, got 2/,
+    ],
+    [
+      "v4-style region_pools (array of objects instead of a map)",
+      (d) => (r(d).cloudflare_load_balancer.lb.region_pools = [{ region: "WEU", pool_ids: ["p"] }]),
+      "resource.cloudflare_load_balancer.lb.region_pools",
+      /expected map\(list\(string\)\), got an array/,
+    ],
+    [
+      "nested list attribute given as a single object",
+      (d) => (r(d).cloudflare_load_balancer_pool.weu.origins = { name: "weu", address: "1.2.3.4" }),
+      "resource.cloudflare_load_balancer_pool.weu.origins",
+      /expected a list \(JSON array\) of objects/,
+    ],
+    [
+      "unknown key in a nested attribute object",
+      (d) => (r(d).cloudflare_load_balancer.lb.session_affinity_attributes.same_site = "Lax"),
+      "resource.cloudflare_load_balancer.lb.session_affinity_attributes.same_site",
+      /unknown argument 'same_site' \(did you mean 'samesite'\?\)/,
+    ],
     ["wrong primitive type", (d) => (r(d).azurerm_lb_probe.http.port = "https"), "resource.azurerm_lb_probe.http.port", /expected number, got "https"/],
-    ["bool given a non-bool string", (d) => (r(d).cloudflare_dns_record.origin.proxied = "yes"), "resource.cloudflare_dns_record.origin.proxied", /expected bool, got "yes"/],
-    ["reference to a non-existent attribute", (d) => (r(d).azurerm_mysql_flexible_database.matomo.server_name = "${azurerm_mysql_flexible_server.db.server_name}"), "resource.azurerm_mysql_flexible_database.matomo.server_name", /azurerm_mysql_flexible_server has no attribute or block 'server_name'/],
-    ["reference to a non-existent nested attribute", (d) => (r(d).cloudflare_dns_record.origin.content = "${cloudflare_load_balancer.lb.session_affinity_attributes.same_site}"), "resource.cloudflare_dns_record.origin.content", /'session_affinity_attributes' has no attribute or block 'same_site' \(did you mean 'samesite'\?\)/],
-    ["reference to an undeclared resource", (d) => (r(d).azurerm_role_assignment.reader.scope = "${azurerm_resource_group.main.id}"), "resource.azurerm_role_assignment.reader.scope", /azurerm_resource_group\.main is not declared in this stack/],
-    ["reference to an undeclared data source", (d) => (r(d).azurerm_role_assignment.reader.principal_id = "${data.azurerm_client_config.cur.object_id}"), "resource.azurerm_role_assignment.reader.principal_id", /data\.azurerm_client_config\.cur is not declared in this stack \(declared: data\.azurerm_client_config\.current\)/],
-    ["reference inside an output", (d) => (d.output.fqdn.value = "${azurerm_mysql_flexible_server.db.fqdnn}"), "output.fqdn.value", /has no attribute or block 'fqdnn' \(did you mean 'fqdn'\?\)/],
-    ["undeclared variable", (d) => (r(d).azurerm_resource_group.rg.location = "${var.region}"), "resource.azurerm_resource_group.rg.location", /variable 'region' is not declared/],
-    ["counted resource referenced without an instance key", (d) => (r(d).azurerm_lb_probe.http.loadbalancer_id = "${azurerm_lb.lb.id}"), "resource.azurerm_lb_probe.http.loadbalancer_id", /needs an instance key/],
-    ["unknown resource type", (d) => (r(d).azurerm_mysql_flexible_server_firewall_rule = { fw: { name: "x" } }), "resource.azurerm_mysql_flexible_server_firewall_rule.fw", /not in the loaded schema of registry\.terraform\.io\/hashicorp\/azurerm 4\.55\.0.*schemas\/types\.json.*refresh-schemas\.js/],
-    ["provider without a loaded schema", (d) => (r(d).aws_s3_bucket = { b: {} }), "resource.aws_s3_bucket.b", /no schema loaded for provider registry\.terraform\.io\/hashicorp\/aws/],
-    ["undeclared provider alias", (d) => (r(d).azurerm_lb.lb.provider = "azurerm.westus"), "resource.azurerm_lb.lb.provider", /provider configuration 'azurerm\.westus' is not declared/],
-    ["timeouts where the schema has none", (d) => (r(d).cloudflare_dns_record.origin.timeouts = { create: "5m" }), "resource.cloudflare_dns_record.origin.timeouts", /unknown argument 'timeouts'/],
-    ["unknown key in a nested block", (d) => (r(d).azurerm_lb.lb.frontend_ip_configuration[0].zone = ["1"]), "resource.azurerm_lb.lb.frontend_ip_configuration[0].zone", /unknown argument 'zone' \(did you mean 'zones'\?\)/],
-    ["dynamic block content checked", (d) => (r(d).azurerm_network_security_group.nsg.dynamic.security_rule.content.priorty = 1), "resource.azurerm_network_security_group.nsg.dynamic.security_rule.content.priorty", /unknown key 'priorty' \(did you mean 'priority'\?\)/],
-    ["dynamic block for a name that is not a block", (d) => (r(d).azurerm_lb.lb.dynamic.frontend_ip_configurations = r(d).azurerm_lb.lb.dynamic.frontend_ip_configuration), "resource.azurerm_lb.lb.dynamic.frontend_ip_configurations", /dynamic block 'frontend_ip_configurations' is not a block.*did you mean 'frontend_ip_configuration'/],
-    ["lifecycle.ignore_changes naming a missing attribute", (d) => r(d).azurerm_mysql_flexible_server.db.lifecycle.ignore_changes.push("zones"), "resource.azurerm_mysql_flexible_server.db.lifecycle.ignore_changes[2]", /'zones', which is not an attribute or block.*did you mean 'zone'/],
-    ["depends_on an undeclared resource", (d) => r(d).azurerm_mysql_flexible_server.db.depends_on.push("azurerm_subnet.db"), "resource.azurerm_mysql_flexible_server.db.depends_on", /'azurerm_subnet\.db' does not name/],
-    ["terraform_remote_state: computed outputs set", (d) => ((d.data.terraform_remote_state.net as any).outputs = {}), "data.terraform_remote_state.net.outputs", /'outputs' is computed/],
-    ["provider block: unknown argument", (d) => ((d.provider.azurerm[0] as any).subscription = "x"), "provider.azurerm[0].subscription", /unknown argument 'subscription' \(did you mean 'subscription_id'\?\)/],
+    [
+      "bool given a non-bool string",
+      (d) => (r(d).cloudflare_dns_record.origin.proxied = "yes"),
+      "resource.cloudflare_dns_record.origin.proxied",
+      /expected bool, got "yes"/,
+    ],
+    [
+      "reference to a non-existent attribute",
+      (d) => (r(d).azurerm_mysql_flexible_database.matomo.server_name = "${azurerm_mysql_flexible_server.db.server_name}"),
+      "resource.azurerm_mysql_flexible_database.matomo.server_name",
+      /azurerm_mysql_flexible_server has no attribute or block 'server_name'/,
+    ],
+    [
+      "reference to a non-existent nested attribute",
+      (d) => (r(d).cloudflare_dns_record.origin.content = "${cloudflare_load_balancer.lb.session_affinity_attributes.same_site}"),
+      "resource.cloudflare_dns_record.origin.content",
+      /'session_affinity_attributes' has no attribute or block 'same_site' \(did you mean 'samesite'\?\)/,
+    ],
+    [
+      "reference to an undeclared resource",
+      (d) => (r(d).azurerm_role_assignment.reader.scope = "${azurerm_resource_group.main.id}"),
+      "resource.azurerm_role_assignment.reader.scope",
+      /azurerm_resource_group\.main is not declared in this stack/,
+    ],
+    [
+      "reference to an undeclared data source",
+      (d) => (r(d).azurerm_role_assignment.reader.principal_id = "${data.azurerm_client_config.cur.object_id}"),
+      "resource.azurerm_role_assignment.reader.principal_id",
+      /data\.azurerm_client_config\.cur is not declared in this stack \(declared: data\.azurerm_client_config\.current\)/,
+    ],
+    [
+      "reference inside an output",
+      (d) => (d.output.fqdn.value = "${azurerm_mysql_flexible_server.db.fqdnn}"),
+      "output.fqdn.value",
+      /has no attribute or block 'fqdnn' \(did you mean 'fqdn'\?\)/,
+    ],
+    [
+      "undeclared variable",
+      (d) => (r(d).azurerm_resource_group.rg.location = "${var.region}"),
+      "resource.azurerm_resource_group.rg.location",
+      /variable 'region' is not declared/,
+    ],
+    [
+      "counted resource referenced without an instance key",
+      (d) => (r(d).azurerm_lb_probe.http.loadbalancer_id = "${azurerm_lb.lb.id}"),
+      "resource.azurerm_lb_probe.http.loadbalancer_id",
+      /needs an instance key/,
+    ],
+    [
+      "unknown resource type",
+      (d) => (r(d).azurerm_mysql_flexible_server_firewall_rule = { fw: { name: "x" } }),
+      "resource.azurerm_mysql_flexible_server_firewall_rule.fw",
+      /not in the loaded schema of registry\.terraform\.io\/hashicorp\/azurerm 4\.55\.0.*schemas\/types\.json.*refresh-schemas\.js/,
+    ],
+    [
+      "provider without a loaded schema",
+      (d) => (r(d).aws_s3_bucket = { b: {} }),
+      "resource.aws_s3_bucket.b",
+      /no schema loaded for provider registry\.terraform\.io\/hashicorp\/aws/,
+    ],
+    [
+      "undeclared provider alias",
+      (d) => (r(d).azurerm_lb.lb.provider = "azurerm.westus"),
+      "resource.azurerm_lb.lb.provider",
+      /provider configuration 'azurerm\.westus' is not declared/,
+    ],
+    [
+      "timeouts where the schema has none",
+      (d) => (r(d).cloudflare_dns_record.origin.timeouts = { create: "5m" }),
+      "resource.cloudflare_dns_record.origin.timeouts",
+      /unknown argument 'timeouts'/,
+    ],
+    [
+      "unknown key in a nested block",
+      (d) => (r(d).azurerm_lb.lb.frontend_ip_configuration[0].zone = ["1"]),
+      "resource.azurerm_lb.lb.frontend_ip_configuration[0].zone",
+      /unknown argument 'zone' \(did you mean 'zones'\?\)/,
+    ],
+    [
+      "dynamic block content checked",
+      (d) => (r(d).azurerm_network_security_group.nsg.dynamic.security_rule.content.priorty = 1),
+      "resource.azurerm_network_security_group.nsg.dynamic.security_rule.content.priorty",
+      /unknown key 'priorty' \(did you mean 'priority'\?\)/,
+    ],
+    [
+      "dynamic block for a name that is not a block",
+      (d) => (r(d).azurerm_lb.lb.dynamic.frontend_ip_configurations = r(d).azurerm_lb.lb.dynamic.frontend_ip_configuration),
+      "resource.azurerm_lb.lb.dynamic.frontend_ip_configurations",
+      /dynamic block 'frontend_ip_configurations' is not a block.*did you mean 'frontend_ip_configuration'/,
+    ],
+    [
+      "lifecycle.ignore_changes naming a missing attribute",
+      (d) => r(d).azurerm_mysql_flexible_server.db.lifecycle.ignore_changes.push("zones"),
+      "resource.azurerm_mysql_flexible_server.db.lifecycle.ignore_changes[2]",
+      /'zones', which is not an attribute or block.*did you mean 'zone'/,
+    ],
+    [
+      "depends_on an undeclared resource",
+      (d) => r(d).azurerm_mysql_flexible_server.db.depends_on.push("azurerm_subnet.db"),
+      "resource.azurerm_mysql_flexible_server.db.depends_on",
+      /'azurerm_subnet\.db' does not name/,
+    ],
+    [
+      "terraform_remote_state: computed outputs set",
+      (d) => ((d.data.terraform_remote_state.net as any).outputs = {}),
+      "data.terraform_remote_state.net.outputs",
+      /'outputs' is computed/,
+    ],
+    [
+      "provider block: unknown argument",
+      (d) => ((d.provider.azurerm[0] as any).subscription = "x"),
+      "provider.azurerm[0].subscription",
+      /unknown argument 'subscription' \(did you mean 'subscription_id'\?\)/,
+    ],
     ["misspelt argument on a random resource", (d) => (r(d).random_password.db.lenght = 1), "resource.random_password.db.lenght", /did you mean 'length'/],
   ];
 
@@ -143,15 +306,24 @@ describe("validateTerraformJson", () => {
   it("reports deprecated arguments and blocks as warnings, not errors", () => {
     const doc = validDoc() as Doc;
     r(doc).azurerm_lb_rule = {
-      https: { name: "https", loadbalancer_id: "${azurerm_lb.lb[0].id}", protocol: "Tcp", frontend_port: 443, backend_port: 443, frontend_ip_configuration_name: "fe", enable_tcp_reset: true },
+      https: {
+        name: "https",
+        loadbalancer_id: "${azurerm_lb.lb[0].id}",
+        protocol: "Tcp",
+        frontend_port: 443,
+        backend_port: 443,
+        frontend_ip_configuration_name: "fe",
+        enable_tcp_reset: true,
+      },
     };
     r(doc).azurerm_monitor_diagnostic_setting = { d: { name: "d", target_resource_id: "${azurerm_lb.lb[0].id}", metric: [{ category: "AllMetrics" }] } };
     const issues = validateTerraformJson(doc, schemas);
     expect(errorsOf(issues)).toEqual([]);
-    expect(warningsOf(issues).map((i) => i.path).sort()).toEqual([
-      "resource.azurerm_lb_rule.https.enable_tcp_reset",
-      "resource.azurerm_monitor_diagnostic_setting.d.metric",
-    ]);
+    expect(
+      warningsOf(issues)
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(["resource.azurerm_lb_rule.https.enable_tcp_reset", "resource.azurerm_monitor_diagnostic_setting.d.metric"]);
     expect(warningsOf(issues)[0].message).toMatch(/deprecated/);
   });
 
@@ -159,10 +331,12 @@ describe("validateTerraformJson", () => {
     const doc = validDoc() as Doc;
     doc.terraform.required_providers.azurerm.version = "4.56.0";
     const issues = validateTerraformJson(doc, schemas);
-    expect(issues).toEqual([{ severity: "warning", path: "terraform.required_providers.azurerm.version", message: expect.stringMatching(/4\.56\.0 .*4\.55\.0/) }]);
+    expect(issues).toEqual([
+      { severity: "warning", path: "terraform.required_providers.azurerm.version", message: expect.stringMatching(/4\.56\.0 .*4\.55\.0/) },
+    ]);
   });
 
-  it("follows Terraform's primitive conversions: numeric strings, numbers as strings, \"true\"/\"1\" as bool", () => {
+  it('follows Terraform\'s primitive conversions: numeric strings, numbers as strings, "true"/"1" as bool', () => {
     const doc = validDoc() as Doc;
     Object.assign(r(doc).azurerm_lb_probe.http, { port: "8080", name: 42, interval_in_seconds: "1e1" });
     r(doc).cloudflare_dns_record.origin.proxied = "1";
@@ -182,9 +356,17 @@ describe("validateTerraformJson", () => {
 
   it("flags a missing required attribute inside a nested attribute list", () => {
     const doc = validDoc() as Doc;
-    r(doc).cloudflare_ruleset = { cache: { zone_id: "zone", name: "cache", kind: "zone", phase: "http_request_cache_settings", rules: [{ action: "set_cache_settings" }] } };
+    r(doc).cloudflare_ruleset = {
+      cache: { zone_id: "zone", name: "cache", kind: "zone", phase: "http_request_cache_settings", rules: [{ action: "set_cache_settings" }] },
+    };
     const errors = errorsOf(validateTerraformJson(doc, schemas));
-    expect(errors).toEqual([{ severity: "error", path: "resource.cloudflare_ruleset.cache.rules[0].expression", message: expect.stringMatching(/missing required argument 'expression'/) }]);
+    expect(errors).toEqual([
+      {
+        severity: "error",
+        path: "resource.cloudflare_ruleset.cache.rules[0].expression",
+        message: expect.stringMatching(/missing required argument 'expression'/),
+      },
+    ]);
   });
 
   it("validates a 400-resource document well under the time budget", () => {
@@ -215,8 +397,15 @@ describe("schemas/ subset", () => {
   };
 
   it("holds exactly the types listed in schemas/types.json (run `node scripts/refresh-schemas.js` if not)", () => {
-    const expectedFiles = Object.entries(types.providers).map(([name, p]) => `${name}-${p.version}.subset.json`).sort();
-    expect(fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith(".subset.json")).sort()).toEqual(expectedFiles);
+    const expectedFiles = Object.entries(types.providers)
+      .map(([name, p]) => `${name}-${p.version}.subset.json`)
+      .sort();
+    expect(
+      fs
+        .readdirSync(SCHEMA_DIR)
+        .filter((f) => f.endsWith(".subset.json"))
+        .sort(),
+    ).toEqual(expectedFiles);
     for (const p of Object.values(types.providers)) {
       const loaded = schemas.provider_schemas[p.source];
       expect(schemas.versions[p.source]).toBe(p.version);
@@ -228,7 +417,15 @@ describe("schemas/ subset", () => {
 
   it("keeps subset files sorted and pretty-printed so diffs stay readable", () => {
     const sortDeep = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(sortDeep) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep((v as any)[k])])) : v;
+      Array.isArray(v)
+        ? v.map(sortDeep)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sortDeep((v as any)[k])]),
+            )
+          : v;
     for (const f of fs.readdirSync(SCHEMA_DIR).filter((x) => x.endsWith(".subset.json"))) {
       const text = fs.readFileSync(path.join(SCHEMA_DIR, f), "utf8");
       expect(text).toBe(JSON.stringify(sortDeep(JSON.parse(text)), null, 2) + "\n");

@@ -64,14 +64,23 @@ export const CLOUDFLARE_IPS_URL = "https://api.cloudflare.com/client/v4/ips";
  */
 export const CLOUDFLARE_IP_RANGES_PINNED = {
   ipv4: [
-    "173.245.48.0/20", "103.21.244.0/22", "103.22.200.0/22", "103.31.4.0/22", "141.101.64.0/18",
-    "108.162.192.0/18", "190.93.240.0/20", "188.114.96.0/20", "197.234.240.0/22", "198.41.128.0/17",
-    "162.158.0.0/15", "104.16.0.0/13", "104.24.0.0/14", "172.64.0.0/13", "131.0.72.0/22",
+    "173.245.48.0/20",
+    "103.21.244.0/22",
+    "103.22.200.0/22",
+    "103.31.4.0/22",
+    "141.101.64.0/18",
+    "108.162.192.0/18",
+    "190.93.240.0/20",
+    "188.114.96.0/20",
+    "197.234.240.0/22",
+    "198.41.128.0/17",
+    "162.158.0.0/15",
+    "104.16.0.0/13",
+    "104.24.0.0/14",
+    "172.64.0.0/13",
+    "131.0.72.0/22",
   ],
-  ipv6: [
-    "2400:cb00::/32", "2606:4700::/32", "2803:f800::/32", "2405:b500::/32", "2405:8100::/32",
-    "2a06:98c0::/29", "2c0f:f248::/32",
-  ],
+  ipv6: ["2400:cb00::/32", "2606:4700::/32", "2803:f800::/32", "2405:b500::/32", "2405:8100::/32", "2a06:98c0::/29", "2c0f:f248::/32"],
 } as const;
 
 /**
@@ -158,11 +167,32 @@ export interface CronJob {
 
 export const CRON_JOBS: readonly CronJob[] = [
   { name: "custom-js", role: "frontend", schedule: "* * * * *", user: "www-data", lockFile: LOCK_FILES.customJs, command: `${PATHS.libDir}/job.sh custom-js` },
-  { name: "tagmanager", role: "frontend", schedule: "* * * * *", user: "www-data", lockFile: LOCK_FILES.tagManager, command: `${PATHS.libDir}/job.sh tagmanager` },
-  { name: "cloudflare-ips", role: "frontend", schedule: "17 */6 * * *", user: "root", lockFile: LOCK_FILES.cloudflareIps, command: `${PATHS.libDir}/cloudflare-ips.sh` },
+  {
+    name: "tagmanager",
+    role: "frontend",
+    schedule: "* * * * *",
+    user: "www-data",
+    lockFile: LOCK_FILES.tagManager,
+    command: `${PATHS.libDir}/job.sh tagmanager`,
+  },
+  {
+    name: "cloudflare-ips",
+    role: "frontend",
+    schedule: "17 */6 * * *",
+    user: "root",
+    lockFile: LOCK_FILES.cloudflareIps,
+    command: `${PATHS.libDir}/cloudflare-ips.sh`,
+  },
   { name: "origin-tls", role: "frontend", schedule: "23 * * * *", user: "root", lockFile: LOCK_FILES.originTls, command: `${PATHS.libDir}/refresh-tls.sh` },
   { name: "archive", role: "archiver", schedule: "5 * * * *", user: "www-data", lockFile: LOCK_FILES.archive, command: `${PATHS.libDir}/job.sh archive` },
-  { name: "scheduled-tasks", role: "archiver", schedule: "35 * * * *", user: "www-data", lockFile: LOCK_FILES.scheduledTasks, command: `${PATHS.libDir}/job.sh scheduled-tasks` },
+  {
+    name: "scheduled-tasks",
+    role: "archiver",
+    schedule: "35 * * * *",
+    user: "www-data",
+    lockFile: LOCK_FILES.scheduledTasks,
+    command: `${PATHS.libDir}/job.sh scheduled-tasks`,
+  },
   { name: "share-sync", role: "archiver", schedule: "*/5 * * * *", user: "root", lockFile: LOCK_FILES.shareSync, command: `${PATHS.libDir}/share-sync.sh` },
   // Daily, but it downloads only when this month's database is not on the share yet.
   { name: "geoip", role: "archiver", schedule: "47 4 * * *", user: "root", lockFile: LOCK_FILES.geoip, command: `${PATHS.libDir}/geoip.sh` },

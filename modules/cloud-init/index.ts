@@ -110,12 +110,18 @@ function renderEnv(s: ResolvedSettings): string {
     ["MATOMO_SECRET_DB_PASSWORD", s.secretNames.dbPassword],
     ["MATOMO_SECRET_SALT", s.secretNames.salt],
     ...(archiver
-      ? [["MATOMO_SECRET_DB_ADMIN_PASSWORD", s.secretNames.dbAdminPassword], ["MATOMO_SECRET_SUPERUSER_PASSWORD", s.secretNames.superUserPassword]] as [string, string][]
-      : [["MATOMO_SECRET_ORIGIN_CERT", s.secretNames.originCertificate], ["MATOMO_SECRET_ORIGIN_KEY", s.secretNames.originPrivateKey]] as [string, string][]),
+      ? ([
+          ["MATOMO_SECRET_DB_ADMIN_PASSWORD", s.secretNames.dbAdminPassword],
+          ["MATOMO_SECRET_SUPERUSER_PASSWORD", s.secretNames.superUserPassword],
+        ] as [string, string][])
+      : ([
+          ["MATOMO_SECRET_ORIGIN_CERT", s.secretNames.originCertificate],
+          ["MATOMO_SECRET_ORIGIN_KEY", s.secretNames.originPrivateKey],
+        ] as [string, string][])),
     ["MATOMO_DB_HOST", s.database.host],
     ["MATOMO_DB_NAME", s.database.name],
     ["MATOMO_DB_USER", s.database.username],
-    ...(archiver ? [["MATOMO_DB_ADMIN_USER", s.database.adminUsername]] as [string, string][] : []),
+    ...(archiver ? ([["MATOMO_DB_ADMIN_USER", s.database.adminUsername]] as [string, string][]) : []),
     ["MATOMO_DB_TABLES_PREFIX", s.database.tablesPrefix],
     ["MATOMO_DB_CA_FILE", PATHS.dbCaFile],
     ["MATOMO_DB_CA_ROOTS", AZURE_MYSQL_CA_ROOTS.join(" ")],
@@ -138,25 +144,25 @@ function renderEnv(s: ResolvedSettings): string {
     ["MATOMO_RELEASE_KEY_URLS", MATOMO_RELEASE_KEY_URLS.join(" ")],
     ["MATOMO_RELEASE_MARKER", PATHS.releaseMarker],
     ...(archiver
-      ? [
-        ["MATOMO_INSTALL_FILE", PATHS.installFile],
-        ["MATOMO_ARCHIVE_HEARTBEAT_FILE", PATHS.archiveHeartbeatFile],
-        ["MATOMO_ARCHIVE_HEARTBEAT_TAG", SYSLOG_TAGS.archiveHeartbeat],
-        ["MATOMO_SHARE_SYNC_HEARTBEAT_TAG", SYSLOG_TAGS.shareSyncHeartbeat],
-        ["MATOMO_SHARE_SYNC_LOCK", LOCK_FILES.shareSync],
-        ["MATOMO_REQUIRED_PLUGINS", REQUIRED_PLUGINS.join(" ")],
-        ["MATOMO_GEOIP_BASE_URL", GEOIP_DBIP_BASE_URL],
-        ["MATOMO_GEOIP_MIN_BYTES", String(GEOIP_MIN_BYTES)],
-        ["MATOMO_GEOIP_LOCK", LOCK_FILES.geoip],
-        ["MATOMO_GEOIP_UPDATED_TAG", SYSLOG_TAGS.geoipUpdated],
-      ] as [string, string][]
-      : [
-        ["MATOMO_HEALTH_SCRIPT", PATHS.healthScript],
-        ["MATOMO_NGINX_TLS_DIR", PATHS.nginxTlsDir],
-        ["MATOMO_NGINX_REALIP_FILE", PATHS.nginxRealIp],
-        ["MATOMO_CLOUDFLARE_IPS_URL", CLOUDFLARE_IPS_URL],
-        ["MATOMO_CLOUDFLARE_IPS_LOCK", LOCK_FILES.cloudflareIps],
-      ] as [string, string][]),
+      ? ([
+          ["MATOMO_INSTALL_FILE", PATHS.installFile],
+          ["MATOMO_ARCHIVE_HEARTBEAT_FILE", PATHS.archiveHeartbeatFile],
+          ["MATOMO_ARCHIVE_HEARTBEAT_TAG", SYSLOG_TAGS.archiveHeartbeat],
+          ["MATOMO_SHARE_SYNC_HEARTBEAT_TAG", SYSLOG_TAGS.shareSyncHeartbeat],
+          ["MATOMO_SHARE_SYNC_LOCK", LOCK_FILES.shareSync],
+          ["MATOMO_REQUIRED_PLUGINS", REQUIRED_PLUGINS.join(" ")],
+          ["MATOMO_GEOIP_BASE_URL", GEOIP_DBIP_BASE_URL],
+          ["MATOMO_GEOIP_MIN_BYTES", String(GEOIP_MIN_BYTES)],
+          ["MATOMO_GEOIP_LOCK", LOCK_FILES.geoip],
+          ["MATOMO_GEOIP_UPDATED_TAG", SYSLOG_TAGS.geoipUpdated],
+        ] as [string, string][])
+      : ([
+          ["MATOMO_HEALTH_SCRIPT", PATHS.healthScript],
+          ["MATOMO_NGINX_TLS_DIR", PATHS.nginxTlsDir],
+          ["MATOMO_NGINX_REALIP_FILE", PATHS.nginxRealIp],
+          ["MATOMO_CLOUDFLARE_IPS_URL", CLOUDFLARE_IPS_URL],
+          ["MATOMO_CLOUDFLARE_IPS_LOCK", LOCK_FILES.cloudflareIps],
+        ] as [string, string][])),
   ];
   return [
     "# Rendered by modules/cloud-init at synth time. No secret values: only Key Vault secret names.",
@@ -231,14 +237,18 @@ function renderCommonConfigTemplate(s: ResolvedSettings): string {
 
 function renderInstallJson(s: ResolvedSettings): string {
   if (!s.superUser || !s.site) throw new Error("archiver settings resolved without superUser/site");
-  return JSON.stringify({
-    publicHostname: s.publicHostname,
-    siteName: s.site.name,
-    siteUrl: s.site.url,
-    superUserEmail: s.superUser.email,
-    superUserLogin: s.superUser.login,
-    timezone: s.timezone,
-  }, null, 2);
+  return JSON.stringify(
+    {
+      publicHostname: s.publicHostname,
+      siteName: s.site.name,
+      siteUrl: s.site.url,
+      superUserEmail: s.superUser.email,
+      superUserLogin: s.superUser.login,
+      timezone: s.timezone,
+    },
+    null,
+    2,
+  );
 }
 
 function renderRealIpPinned(): string {
@@ -299,7 +309,9 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
     file(PATHS.envFile, renderEnv(s)),
     file(PATHS.fstabFile, renderFstab(s)),
     file(PATHS.commonConfigTemplate, renderCommonConfigTemplate(s)),
-    ...scripts(s.role).map((name) => file(`${PATHS.libDir}/${name}`, scriptForVm(name, readAsset(name)), name.endsWith(".sh") && name !== "lib.sh" ? "0755" : "0644")),
+    ...scripts(s.role).map((name) =>
+      file(`${PATHS.libDir}/${name}`, scriptForVm(name, readAsset(name)), name.endsWith(".sh") && name !== "lib.sh" ? "0755" : "0644"),
+    ),
     file(`${PATHS.stagedDir}/php-cli.ini`, renderPhpIni(s, "cli")),
     file(PATHS.provisionUnit, fillTemplate("matomo-provision.service", readAsset("matomo-provision.service"), { LIB_DIR: PATHS.libDir })),
     file(PATHS.cronFile, renderCron(s)),
@@ -314,37 +326,55 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
   files.push(
     file(`${PATHS.stagedDir}/php-fpm.ini`, renderPhpIni(s, "fpm")),
     file(`${PATHS.stagedDir}/fpm-pool-matomo.conf`, renderFpmPool(s)),
-    file(`${PATHS.stagedDir}/fpm-pool-health.conf`, fillTemplate("fpm-pool-health.conf", readAsset("fpm-pool-health.conf"), {
-      HEALTH_SOCKET: PATHS.healthSocket,
-      HEALTH_CHILDREN: HEALTH_POOL_MAX_CHILDREN,
-    })),
-    file(`${PATHS.stagedDir}/healthz.php`, fillTemplate("healthz.php", scriptForVm("healthz.php", readAsset("healthz.php")), {
-      READY_FILE: PATHS.readyFile,
-      SHARE_MARKER: PATHS.shareMarker,
-      SHARED_CONFIG: PATHS.localConfig,
-      COMMON_CONFIG: PATHS.commonConfig,
-      VERSION_FILE: `${PATHS.installDir}/core/Version.php`,
-    })),
-    file(PATHS.nginxHttpConf, fillTemplate("nginx-http.conf", readAsset("nginx-http.conf"), {
-      REALIP_FILE: PATHS.nginxRealIp,
-      AZURE_PROBE_SOURCE,
-    })),
+    file(
+      `${PATHS.stagedDir}/fpm-pool-health.conf`,
+      fillTemplate("fpm-pool-health.conf", readAsset("fpm-pool-health.conf"), {
+        HEALTH_SOCKET: PATHS.healthSocket,
+        HEALTH_CHILDREN: HEALTH_POOL_MAX_CHILDREN,
+      }),
+    ),
+    file(
+      `${PATHS.stagedDir}/healthz.php`,
+      fillTemplate("healthz.php", scriptForVm("healthz.php", readAsset("healthz.php")), {
+        READY_FILE: PATHS.readyFile,
+        SHARE_MARKER: PATHS.shareMarker,
+        SHARED_CONFIG: PATHS.localConfig,
+        COMMON_CONFIG: PATHS.commonConfig,
+        VERSION_FILE: `${PATHS.installDir}/core/Version.php`,
+      }),
+    ),
+    file(
+      PATHS.nginxHttpConf,
+      fillTemplate("nginx-http.conf", readAsset("nginx-http.conf"), {
+        REALIP_FILE: PATHS.nginxRealIp,
+        AZURE_PROBE_SOURCE,
+      }),
+    ),
     file(PATHS.nginxRealIp, renderRealIpPinned()),
     file(PATHS.nginxHeaders, readAsset("nginx-headers.conf")),
-    file(PATHS.nginxTls, fillTemplate("nginx-tls.conf", readAsset("nginx-tls.conf"), {
-      TLS_DIR: PATHS.nginxTlsDir,
-      ORIGIN_PULL_CA: PATHS.originPullCa,
-    })),
-    file(PATHS.nginxHealth, fillTemplate("nginx-health.conf", readAsset("nginx-health.conf"), {
-      HEALTH_PATH: s.healthPath,
-      HEALTH_SCRIPT: PATHS.healthScript,
-      HEALTH_SOCKET: PATHS.healthSocket,
-    })),
-    file(PATHS.nginxSite, fillTemplate("nginx-site.conf", readAsset("nginx-site.conf"), {
-      SERVER_NAMES: s.trustedHosts.join(" "),
-      INSTALL_DIR: PATHS.installDir,
-      PHP_SOCKET: PATHS.phpSocket,
-    })),
+    file(
+      PATHS.nginxTls,
+      fillTemplate("nginx-tls.conf", readAsset("nginx-tls.conf"), {
+        TLS_DIR: PATHS.nginxTlsDir,
+        ORIGIN_PULL_CA: PATHS.originPullCa,
+      }),
+    ),
+    file(
+      PATHS.nginxHealth,
+      fillTemplate("nginx-health.conf", readAsset("nginx-health.conf"), {
+        HEALTH_PATH: s.healthPath,
+        HEALTH_SCRIPT: PATHS.healthScript,
+        HEALTH_SOCKET: PATHS.healthSocket,
+      }),
+    ),
+    file(
+      PATHS.nginxSite,
+      fillTemplate("nginx-site.conf", readAsset("nginx-site.conf"), {
+        SERVER_NAMES: s.trustedHosts.join(" "),
+        INSTALL_DIR: PATHS.installDir,
+        PHP_SOCKET: PATHS.phpSocket,
+      }),
+    ),
     file(PATHS.originPullCa, s.originPullCaPem ?? readAsset("cloudflare-origin-pull-ca.pem")),
   );
   return files;

@@ -112,39 +112,65 @@ export const DEFAULT_SECRET_NAMES: Required<MatomoSecretNames> = {
 
 const SHARE_HOST = /^([a-z0-9]{3,24})\.file\.core\.windows\.net$/;
 const SHARE_EXPORT = /^\/([a-z0-9]{3,24})\/([a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9])$/;
-const RESERVED_FIRST_SEGMENTS = ["index.php", "matomo.php", "piwik.php", "js", "plugins", "misc", "config", "tmp", "core", "lang", "libs", "vendor", "node_modules"];
+const RESERVED_FIRST_SEGMENTS = [
+  "index.php",
+  "matomo.php",
+  "piwik.php",
+  "js",
+  "plugins",
+  "misc",
+  "config",
+  "tmp",
+  "core",
+  "lang",
+  "libs",
+  "vendor",
+  "node_modules",
+];
 
 const hostname = z.string().regex(HOSTNAME, "must be a fully qualified lower-case host name, e.g. 'analytics.example.com'");
 const secretName = z.string().regex(/^[0-9A-Za-z-]{1,127}$/, "must be a Key Vault secret name (1-127 letters, digits, '-')");
 const dbIdentifier = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, "must be 1-32 letters, digits or '_', starting with a letter");
-const share = z.strictObject({
-  host: z.string().regex(SHARE_HOST, "must be '<account>.file.core.windows.net'"),
-  exportPath: z.string().regex(SHARE_EXPORT, "must be '/<account>/<share>'"),
-}).refine((s) => SHARE_HOST.exec(s.host)?.[1] === SHARE_EXPORT.exec(s.exportPath)?.[1], {
-  message: "must start with the storage account of host",
-  path: ["exportPath"],
-});
+const share = z
+  .strictObject({
+    host: z.string().regex(SHARE_HOST, "must be '<account>.file.core.windows.net'"),
+    exportPath: z.string().regex(SHARE_EXPORT, "must be '/<account>/<share>'"),
+  })
+  .refine((s) => SHARE_HOST.exec(s.host)?.[1] === SHARE_EXPORT.exec(s.exportPath)?.[1], {
+    message: "must start with the storage account of host",
+    path: ["exportPath"],
+  });
 
 const schema = z.strictObject({
-  matomoVersion: z.string().regex(MATOMO_VERSION, "must be a Matomo 5 release such as '5.10.0' (no 'v', no pre-release)")
-    .refine((v) => isMatomoVersionAtLeast(v), `must be ${MATOMO_MIN_VERSION} or later: the headless install needs DbHelper::getDefaultCollationForCharset(), first in ${MATOMO_MIN_VERSION}`),
+  matomoVersion: z
+    .string()
+    .regex(MATOMO_VERSION, "must be a Matomo 5 release such as '5.10.0' (no 'v', no pre-release)")
+    .refine(
+      (v) => isMatomoVersionAtLeast(v),
+      `must be ${MATOMO_MIN_VERSION} or later: the headless install needs DbHelper::getDefaultCollationForCharset(), first in ${MATOMO_MIN_VERSION}`,
+    ),
   publicHostname: hostname,
   trustedHosts: z.array(hostname).default([]),
   keyVaultName: z.string().regex(/^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, "must be a Key Vault name (3-24 letters, digits, single '-')"),
-  secretNames: z.strictObject({
-    dbPassword: secretName.default(DEFAULT_SECRET_NAMES.dbPassword),
-    salt: secretName.default(DEFAULT_SECRET_NAMES.salt),
-    originCertificate: secretName.default(DEFAULT_SECRET_NAMES.originCertificate),
-    originPrivateKey: secretName.default(DEFAULT_SECRET_NAMES.originPrivateKey),
-    dbAdminPassword: secretName.default(DEFAULT_SECRET_NAMES.dbAdminPassword),
-    superUserPassword: secretName.default(DEFAULT_SECRET_NAMES.superUserPassword),
-  }).prefault({}),
+  secretNames: z
+    .strictObject({
+      dbPassword: secretName.default(DEFAULT_SECRET_NAMES.dbPassword),
+      salt: secretName.default(DEFAULT_SECRET_NAMES.salt),
+      originCertificate: secretName.default(DEFAULT_SECRET_NAMES.originCertificate),
+      originPrivateKey: secretName.default(DEFAULT_SECRET_NAMES.originPrivateKey),
+      dbAdminPassword: secretName.default(DEFAULT_SECRET_NAMES.dbAdminPassword),
+      superUserPassword: secretName.default(DEFAULT_SECRET_NAMES.superUserPassword),
+    })
+    .prefault({}),
   database: z.strictObject({
     host: hostname,
     name: dbIdentifier.default(DB_NAME),
     username: dbIdentifier.default(DB_USERS.matomo),
     adminUsername: dbIdentifier.default(DB_USERS.admin),
-    tablesPrefix: z.string().regex(/^[a-z0-9_]{0,20}$/, "must be up to 20 lower-case letters, digits or '_'").default("matomo_"),
+    tablesPrefix: z
+      .string()
+      .regex(/^[a-z0-9_]{0,20}$/, "must be up to 20 lower-case letters, digits or '_'")
+      .default("matomo_"),
   }),
   share,
   replicaShares: z.array(share).default([]),
@@ -153,28 +179,41 @@ const schema = z.strictObject({
     memoryLimitMb: z.number().int().min(128).max(8192).default(512),
     cliMemoryLimitMb: z.number().int().min(256).max(65536).default(2048),
   }),
-  superUser: z.strictObject({
-    login: z.string().regex(MATOMO_LOGIN, "must be 3-100 letters, digits or _ . @ -"),
-    email: z.string().regex(EMAIL, "must be an e-mail address"),
-  }).optional(),
-  site: z.strictObject({
-    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    name: z.string().min(1).max(90).regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters"),
-    url: z.string().regex(HTTPS_URL, "must be an https:// URL"),
-  }).optional(),
+  superUser: z
+    .strictObject({
+      login: z.string().regex(MATOMO_LOGIN, "must be 3-100 letters, digits or _ . @ -"),
+      email: z.string().regex(EMAIL, "must be an e-mail address"),
+    })
+    .optional(),
+  site: z
+    .strictObject({
+      name: z
+        .string()
+        .min(1)
+        .max(90)
+        // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+        .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters"),
+      url: z.string().regex(HTTPS_URL, "must be an https:// URL"),
+    })
+    .optional(),
   timezone: z.string().refine(isTimezone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin'").default("UTC"),
-  healthPath: z.string()
+  healthPath: z
+    .string()
     .regex(/^\/[a-z0-9][a-z0-9._-]{0,62}$/, "must be a single path segment such as '/healthz'")
     .refine((p) => !p.endsWith(".php") && !RESERVED_FIRST_SEGMENTS.includes(p.slice(1)), "must not shadow a Matomo path")
     .default(DEFAULT_HEALTH_PATH),
-  originPullCaPem: z.string()
+  originPullCaPem: z
+    .string()
     .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?$/, "must be one PEM certificate")
     .optional(),
 });
 
 /** Thrown when settings are invalid; lists every problem with its field and fix. */
 export class MatomoSettingsError extends Error {
-  constructor(readonly role: MatomoRole, readonly problems: readonly string[]) {
+  constructor(
+    readonly role: MatomoRole,
+    readonly problems: readonly string[],
+  ) {
     super(`Invalid Matomo ${role} cloud-init settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "MatomoSettingsError";
   }

@@ -53,7 +53,9 @@ export class Diagnostics extends Construct {
     const group = props.logCategoryGroup === undefined ? "allLogs" : props.logCategoryGroup;
     const kind = props.targetKind ?? "";
     if (group && DIAGNOSTIC_TARGETS_WITHOUT_LOGS.includes(kind)) {
-      throw new Error(`Diagnostics ${this.node.path}: ${kind} has no log categories, so logCategoryGroup '${group}' would be rejected by Azure; set logCategoryGroup: null`);
+      throw new Error(
+        `Diagnostics ${this.node.path}: ${kind} has no log categories, so logCategoryGroup '${group}' would be rejected by Azure; set logCategoryGroup: null`,
+      );
     }
     new MonitorDiagnosticSetting(this, "Resource", {
       name: "to-log-analytics",

@@ -87,19 +87,21 @@ export class EdgeRules extends Construct {
         phase: "http_ratelimit",
         name: "matomo-rate-limit",
         description: `Matomo ${props.hostname}: slow down password guessing through the login form at the edge`,
-        rules: [{
-          ref: "matomo_login",
-          description: "Login form requests (module=Login in the query) per client IP and data centre; not module=Login in a POST body",
-          expression,
-          action: "block",
-          enabled: true,
-          ratelimit: {
-            characteristics: ["cf.colo.id", "ip.src"],
-            period: rl.period,
-            requestsPerPeriod: rl.requestsPerPeriod,
-            mitigationTimeout: rl.mitigationTimeout,
+        rules: [
+          {
+            ref: "matomo_login",
+            description: "Login form requests (module=Login in the query) per client IP and data centre; not module=Login in a POST body",
+            expression,
+            action: "block",
+            enabled: true,
+            ratelimit: {
+              characteristics: ["cf.colo.id", "ip.src"],
+              period: rl.period,
+              requestsPerPeriod: rl.requestsPerPeriod,
+              mitigationTimeout: rl.mitigationTimeout,
+            },
           },
-        }],
+        ],
       });
     }
   }

@@ -41,9 +41,12 @@ export class OriginCertificate extends Construct {
     super(scope, id);
     const validity = props.validityDays ?? 5475;
     if (!(ORIGIN_CA_VALIDITIES as readonly number[]).includes(validity)) {
-      throw new Error(`OriginCertificate: validityDays ${validity} is not a validity the Cloudflare Origin CA issues; use one of ${ORIGIN_CA_VALIDITIES.join(", ")} (requested_validity, https://developers.cloudflare.com/api/resources/origin_ca_certificates/methods/create/)`);
+      throw new Error(
+        `OriginCertificate: validityDays ${validity} is not a validity the Cloudflare Origin CA issues; use one of ${ORIGIN_CA_VALIDITIES.join(", ")} (requested_validity, https://developers.cloudflare.com/api/resources/origin_ca_certificates/methods/create/)`,
+      );
     }
-    if (Object.keys(props.readers).length === 0) throw new Error("OriginCertificate: readers is empty; pass the principals (the frontends' identity) that fetch the certificate and key at boot");
+    if (Object.keys(props.readers).length === 0)
+      throw new Error("OriginCertificate: readers is empty; pass the principals (the frontends' identity) that fetch the certificate and key at boot");
 
     const key = new PrivateKey(this, "PrivateKey", { algorithm: "ECDSA", ecdsaCurve: "P256" });
     const csr = new CertRequest(this, "CertRequest", {

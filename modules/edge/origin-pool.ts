@@ -34,9 +34,14 @@ export class RegionalOriginPool extends Construct {
   constructor(scope: Construct, id: string, props: RegionalOriginPoolProps) {
     super(scope, id);
     if (!POOL_NAME.test(props.name)) {
-      throw new Error(`RegionalOriginPool: name '${props.name}' may contain only letters, digits, '-' and '_' (Cloudflare rule); replace the other characters, e.g. with '-'`);
+      throw new Error(
+        `RegionalOriginPool: name '${props.name}' may contain only letters, digits, '-' and '_' (Cloudflare rule); replace the other characters, e.g. with '-'`,
+      );
     }
-    if (props.checkRegions.length === 0) throw new Error(`RegionalOriginPool ${props.name}: checkRegions is empty; list at least one Cloudflare region near the origin, e.g. ["WEU"] (config: regions.<key>.cloudflareCheckRegions)`);
+    if (props.checkRegions.length === 0)
+      throw new Error(
+        `RegionalOriginPool ${props.name}: checkRegions is empty; list at least one Cloudflare region near the origin, e.g. ["WEU"] (config: regions.<key>.cloudflareCheckRegions)`,
+      );
     const config: LoadBalancerPoolConfig = {
       accountId: props.accountId,
       name: props.name,
@@ -47,13 +52,15 @@ export class RegionalOriginPool extends Construct {
       checkRegions: [...props.checkRegions],
       latitude: props.latitude,
       longitude: props.longitude,
-      origins: [{
-        name: props.originName,
-        address: props.originAddress,
-        enabled: true,
-        weight: 1,
-        header: { host: [props.hostname] },
-      }],
+      origins: [
+        {
+          name: props.originName,
+          address: props.originAddress,
+          enabled: true,
+          weight: 1,
+          header: { host: [props.hostname] },
+        },
+      ],
     };
     // Provider 5.x drift (./provider-drift.ts): load shedding, notification filter and origin steering stay Cloudflare's defaults.
     this.pool = new LoadBalancerPool(this, "Resource", {

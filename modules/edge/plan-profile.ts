@@ -38,7 +38,10 @@ const TIMING: Record<CloudflarePlan, Omit<MonitorTiming, "interval">> = {
 export function monitorTimingFor(plan: CloudflarePlan, interval?: number): MonitorTiming {
   const floor = CLOUDFLARE_PLAN_LIMITS[plan].minMonitorIntervalSeconds;
   const chosen = interval ?? floor;
-  if (chosen < floor) throw new Error(`monitor interval ${chosen} s is below the '${plan}' plan floor of ${floor} s; set cloudflare.monitorIntervalSeconds to ${floor} or more, or upgrade cloudflare.plan`);
+  if (chosen < floor)
+    throw new Error(
+      `monitor interval ${chosen} s is below the '${plan}' plan floor of ${floor} s; set cloudflare.monitorIntervalSeconds to ${floor} or more, or upgrade cloudflare.plan`,
+    );
   return { interval: chosen, ...TIMING[plan] };
 }
 
@@ -114,9 +117,7 @@ export function expressionFields(expression: string): string[] {
 export function checkRateLimitExpression(plan: CloudflarePlan, ref: string, expression: string): void {
   const unavailable = expressionFields(expression).filter((f) => !RATE_LIMIT_FIELDS[plan](f));
   if (unavailable.length === 0) return;
-  const body = unavailable.some((f) => BODY_FIELD.test(f))
-    ? " Request body fields need Enterprise with the Advanced Rate Limiting add-on."
-    : "";
+  const body = unavailable.some((f) => BODY_FIELD.test(f)) ? " Request body fields need Enterprise with the Advanced Rate Limiting add-on." : "";
   throw new Error(
     `rate limiting rule '${ref}': field(s) ${unavailable.map((f) => `'${f}'`).join(", ")} not available in rule expressions on the ` +
       `'${plan}' Cloudflare plan.${body} Match on a field the plan offers, or raise cloudflare.plan to one that offers it (${RATE_LIMIT_FEATURES_URL}).`,

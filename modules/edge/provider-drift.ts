@@ -10,8 +10,18 @@
  */
 export const DRIFTING_ATTRIBUTES = {
   cloudflare_load_balancer: [
-    "description", "session_affinity_ttl", "ttl", "country_pools", "networks", "pop_pools", "region_pools",
-    "adaptive_routing", "location_strategy", "random_steering", "session_affinity_attributes", "rules",
+    "description",
+    "session_affinity_ttl",
+    "ttl",
+    "country_pools",
+    "networks",
+    "pop_pools",
+    "region_pools",
+    "adaptive_routing",
+    "location_strategy",
+    "random_steering",
+    "session_affinity_attributes",
+    "rules",
   ],
   cloudflare_load_balancer_pool: ["load_shedding", "notification_filter", "origin_steering"],
 } as const;

@@ -48,10 +48,16 @@ export class FrontendScaleSet extends Construct {
 
   constructor(scope: Construct, id: string, props: FrontendScaleSetProps) {
     super(scope, id);
-    if (props.zones.length < 2) throw new Error(`FrontendScaleSet ${props.name}: zones [${props.zones.join(", ")}] must list at least two zones for zone redundancy; use a region with zones (config: regions.<key>.zones)`);
-    if (props.minInstances < 2) throw new Error(`FrontendScaleSet ${props.name}: minInstances ${props.minInstances} is below the HA floor of 2; set it to 2 or more`);
+    if (props.zones.length < 2)
+      throw new Error(
+        `FrontendScaleSet ${props.name}: zones [${props.zones.join(", ")}] must list at least two zones for zone redundancy; use a region with zones (config: regions.<key>.zones)`,
+      );
+    if (props.minInstances < 2)
+      throw new Error(`FrontendScaleSet ${props.name}: minInstances ${props.minInstances} is below the HA floor of 2; set it to 2 or more`);
     if (props.maxInstances < props.minInstances) {
-      throw new Error(`FrontendScaleSet ${props.name}: maxInstances ${props.maxInstances} is below minInstances ${props.minInstances}; raise maxInstances or lower minInstances`);
+      throw new Error(
+        `FrontendScaleSet ${props.name}: maxInstances ${props.maxInstances} is below minInstances ${props.minInstances}; raise maxInstances or lower minInstances`,
+      );
     }
     const healthPath = props.healthPath ?? "/healthz";
 
@@ -79,26 +85,32 @@ export class FrontendScaleSet extends Construct {
       },
       automaticOsUpgradePolicy: { enableAutomaticOsUpgrade: true, disableAutomaticRollback: false },
       automaticInstanceRepair: { enabled: true, gracePeriod: props.repairGracePeriod ?? "PT30M", action: "Replace" },
-      extension: [{
-        name: "application-health",
-        publisher: "Microsoft.ManagedServices",
-        type: "ApplicationHealthLinux",
-        typeHandlerVersion: "2.0",
-        autoUpgradeMinorVersion: true,
-        settings: JSON.stringify({ protocol: "https", port: 443, requestPath: healthPath, intervalInSeconds: 5, numberOfProbes: 2 }),
-      }],
+      extension: [
+        {
+          name: "application-health",
+          publisher: "Microsoft.ManagedServices",
+          type: "ApplicationHealthLinux",
+          typeHandlerVersion: "2.0",
+          autoUpgradeMinorVersion: true,
+          settings: JSON.stringify({ protocol: "https", port: 443, requestPath: healthPath, intervalInSeconds: 5, numberOfProbes: 2 }),
+        },
+      ],
       ...hardenedLinuxVm(props),
-      networkInterface: [{
-        name: "nic",
-        primary: true,
-        enableAcceleratedNetworking: true,
-        ipConfiguration: [{
-          name: "ipconfig",
+      networkInterface: [
+        {
+          name: "nic",
           primary: true,
-          subnetId: props.subnetId,
-          loadBalancerBackendAddressPoolIds: [props.backendPoolId],
-        }],
-      }],
+          enableAcceleratedNetworking: true,
+          ipConfiguration: [
+            {
+              name: "ipconfig",
+              primary: true,
+              subnetId: props.subnetId,
+              loadBalancerBackendAddressPoolIds: [props.backendPoolId],
+            },
+          ],
+        },
+      ],
       scaleIn: { rule: "Default", forceDeletionEnabled: false },
       tags: props.tags,
       dependsOn: props.egressDependencies,
@@ -125,11 +137,13 @@ export class FrontendScaleSet extends Construct {
       resourceGroupName: props.resourceGroupName,
       targetResourceId: this.scaleSet.id,
       enabled: true,
-      profile: [{
-        name: "cpu",
-        capacity: { default: props.minInstances, minimum: props.minInstances, maximum: props.maxInstances },
-        rule: [cpuRule("Increase"), cpuRule("Decrease")],
-      }],
+      profile: [
+        {
+          name: "cpu",
+          capacity: { default: props.minInstances, minimum: props.minInstances, maximum: props.maxInstances },
+          rule: [cpuRule("Increase"), cpuRule("Decrease")],
+        },
+      ],
       tags: props.tags,
     });
   }

@@ -86,9 +86,14 @@ export class RegionalLoadBalancer extends Construct {
     const ports = outboundPortsPerVm(props.maxEgressVms);
     const outboundRule = (cid: string, name: string, poolId: string) =>
       new LbOutboundRule(this, cid, {
-        name, loadbalancerId: this.lb.id, protocol: "All", backendAddressPoolId: poolId,
-        frontendIpConfiguration: [{ name: outbound }], allocatedOutboundPorts: ports,
-        tcpResetEnabled: true, idleTimeoutInMinutes: 15,
+        name,
+        loadbalancerId: this.lb.id,
+        protocol: "All",
+        backendAddressPoolId: poolId,
+        frontendIpConfiguration: [{ name: outbound }],
+        allocatedOutboundPorts: ports,
+        tcpResetEnabled: true,
+        idleTimeoutInMinutes: 15,
       });
     this.frontendEgress = outboundRule("FrontendEgress", "frontends-egress", this.frontendPool.id);
     if (props.withArchiverPool) {

@@ -14,7 +14,10 @@ export class WorkloadIdentity extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     this.identity = new UserAssignedIdentity(this, "Resource", {
-      name: props.name, location: props.location, resourceGroupName: props.resourceGroupName, tags: props.tags,
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      tags: props.tags,
     });
   }
 }

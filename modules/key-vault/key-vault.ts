@@ -12,7 +12,9 @@ import { Diagnostics } from "../common/diagnostics";
 function awaitDataPlaneScript(): string {
   const file = sourceFile(__dirname, "modules/key-vault", "await-data-plane.sh");
   // Terraform would read the shell's ${...} and %{...} as its own template syntax: escape them.
-  return readFileSync(file, "utf8").replace(/\r\n/g, "\n").replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`);
+  return readFileSync(file, "utf8")
+    .replace(/\r\n/g, "\n")
+    .replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`);
 }
 
 export interface SecretsVaultProps {
@@ -83,14 +85,20 @@ export class SecretsVault extends Construct {
     // Runs on create and whenever the assignment is re-created; needs the Azure CLI logged in as the deployer.
     this.dataPlaneReady = new DataResource(this, "DeployerAccessReady", {
       triggersReplace: { roleAssignmentId: this.deployerAccess.id },
-      provisioners: [{
-        type: "local-exec",
-        interpreter: ["/bin/sh", "-c"],
-        command: awaitDataPlaneScript(),
-        environment: { VAULT: props.name },
-      }],
+      provisioners: [
+        {
+          type: "local-exec",
+          interpreter: ["/bin/sh", "-c"],
+          command: awaitDataPlaneScript(),
+          environment: { VAULT: props.name },
+        },
+      ],
     });
-    new Diagnostics(this, "Diagnostics", { targetResourceId: this.vault.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, logCategoryGroup: "audit" });
+    new Diagnostics(this, "Diagnostics", {
+      targetResourceId: this.vault.id,
+      logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      logCategoryGroup: "audit",
+    });
   }
 }
 
@@ -136,13 +144,14 @@ export class ManagedSecret extends Construct {
       // value instead of rewriting the secret with a new generated one.
       lifecycle: props.writeOnly ? { ignoreChanges: props.writeOnly.never ? ["value", "value_wo_version"] : ["value"] } : undefined,
     });
-    Object.entries(props.readers).forEach(([role, principalId]) =>
-      new RoleAssignment(this, `Reader-${role}`, {
-        scope: this.secret.resourceVersionlessId,
-        roleDefinitionName: "Key Vault Secrets User",
-        principalId,
-        principalType: "ServicePrincipal",
-      }),
+    Object.entries(props.readers).forEach(
+      ([role, principalId]) =>
+        new RoleAssignment(this, `Reader-${role}`, {
+          scope: this.secret.resourceVersionlessId,
+          roleDefinitionName: "Key Vault Secrets User",
+          principalId,
+          principalType: "ServicePrincipal",
+        }),
     );
   }
 }

@@ -72,13 +72,15 @@ export class MetricAlerts extends Construct {
         frequency: "PT1M",
         windowSize: a.windowSize ?? "PT5M",
         autoMitigate: true,
-        criteria: [{
-          metricNamespace: a.metricNamespace,
-          metricName: a.metricName,
-          aggregation: a.aggregation,
-          operator: a.operator,
-          threshold: a.threshold,
-        }],
+        criteria: [
+          {
+            metricNamespace: a.metricNamespace,
+            metricName: a.metricName,
+            aggregation: a.aggregation,
+            operator: a.operator,
+            threshold: a.threshold,
+          },
+        ],
         action: [{ actionGroupId: props.actionGroupId }],
         tags: props.tags,
       });

@@ -51,7 +51,14 @@ export class ArchiveHeartbeat extends Construct {
       resourceGroupName: props.resourceGroupName,
       kind: "Linux",
       dataSources: {
-        syslog: [{ name: "matomo-syslog", facilityNames: ["user", "daemon", "cron"], logLevels: ["Info", "Notice", "Warning", "Error", "Critical", "Alert", "Emergency"], streams: ["Microsoft-Syslog"] }],
+        syslog: [
+          {
+            name: "matomo-syslog",
+            facilityNames: ["user", "daemon", "cron"],
+            logLevels: ["Info", "Notice", "Warning", "Error", "Critical", "Alert", "Emergency"],
+            streams: ["Microsoft-Syslog"],
+          },
+        ],
       },
       destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: props.logAnalyticsWorkspaceId }] },
       dataFlow: [{ streams: ["Microsoft-Syslog"], destinations: ["workspace"] }],
@@ -64,7 +71,9 @@ export class ArchiveHeartbeat extends Construct {
       dependsOn: [agent],
     });
     if (!Number.isInteger(props.staleHours) || props.staleHours < 2 || props.staleHours > 6) {
-      throw new Error(`ArchiveHeartbeat: staleHours ${props.staleHours} must be a whole number from 2 to 6: hourly archiving needs a 2 h margin and Azure log alerts look back at most PT6H below a day; set alerts.archiveStaleHours within that range`);
+      throw new Error(
+        `ArchiveHeartbeat: staleHours ${props.staleHours} must be a whole number from 2 to 6: hourly archiving needs a 2 h margin and Azure log alerts look back at most PT6H below a day; set alerts.archiveStaleHours within that range`,
+      );
     }
     const window = `PT${props.staleHours}H`;
     this.alert = new MonitorScheduledQueryRulesAlertV2(this, "StaleAlert", {
@@ -76,13 +85,15 @@ export class ArchiveHeartbeat extends Construct {
       severity: 2,
       evaluationFrequency: "PT15M",
       windowDuration: window,
-      criteria: [{
-        query: `Syslog | where ProcessName == "${props.heartbeatTag}" or SyslogMessage has "${props.heartbeatTag}"`,
-        timeAggregationMethod: "Count",
-        operator: "LessThan",
-        threshold: 1,
-        failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
-      }],
+      criteria: [
+        {
+          query: `Syslog | where ProcessName == "${props.heartbeatTag}" or SyslogMessage has "${props.heartbeatTag}"`,
+          timeAggregationMethod: "Count",
+          operator: "LessThan",
+          threshold: 1,
+          failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+        },
+      ],
       action: { actionGroups: [props.actionGroupId] },
       autoMitigationEnabled: true,
       tags: props.tags,

@@ -17,7 +17,10 @@ export class LogAnalytics extends Construct {
   constructor(scope: Construct, id: string, props: LogAnalyticsProps) {
     super(scope, id);
     const retention = props.retentionDays ?? 90;
-    if (retention < 30 || retention > 730) throw new Error(`LogAnalytics: retentionDays ${retention} must be a whole number of days from 30 to 730, the range Azure allows on a PerGB2018 workspace (https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure)`);
+    if (retention < 30 || retention > 730)
+      throw new Error(
+        `LogAnalytics: retentionDays ${retention} must be a whole number of days from 30 to 730, the range Azure allows on a PerGB2018 workspace (https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure)`,
+      );
     this.workspace = new LogAnalyticsWorkspace(this, "Resource", {
       name: props.name,
       location: props.location,

@@ -47,13 +47,16 @@ export interface MatomoDatabaseProps {
    * was born as the source, the secondary's as its replica); every later generation
    * is born as a replica of the source of its time.
    */
-  readonly regions: Record<DatabaseRegion, {
-    readonly serverName: string;
-    readonly location: string;
-    /** Delegated subnet in this region (a replica inherits VNet integration from it). */
-    readonly delegatedSubnetId: string;
-    readonly generation: number;
-  }>;
+  readonly regions: Record<
+    DatabaseRegion,
+    {
+      readonly serverName: string;
+      readonly location: string;
+      /** Delegated subnet in this region (a replica inherits VNet integration from it). */
+      readonly delegatedSubnetId: string;
+      readonly generation: number;
+    }
+  >;
   readonly logAnalyticsWorkspaceId: string;
   readonly tags: Record<string, string>;
 }
@@ -91,14 +94,20 @@ export class MatomoDatabase extends Construct {
   constructor(scope: Construct, id: string, props: MatomoDatabaseProps) {
     super(scope, id);
     if (props.primaryZone === props.standbyZone) {
-      throw new Error(`MatomoDatabase: standbyZone '${props.standbyZone}' equals primaryZone; zone-redundant HA needs two zones: set mysql.standbyZone to another zone`);
+      throw new Error(
+        `MatomoDatabase: standbyZone '${props.standbyZone}' equals primaryZone; zone-redundant HA needs two zones: set mysql.standbyZone to another zone`,
+      );
     }
     const limits = MYSQL_SKUS[props.skuName];
     if (!limits) {
-      throw new Error(`MatomoDatabase: skuName '${props.skuName}' is not a General Purpose or Business Critical size in config/capacity.ts; zone-redundant HA is unavailable on Burstable`);
+      throw new Error(
+        `MatomoDatabase: skuName '${props.skuName}' is not a General Purpose or Business Critical size in config/capacity.ts; zone-redundant HA is unavailable on Burstable`,
+      );
     }
     if (props.maxConnections > limits.maxConnections) {
-      throw new Error(`MatomoDatabase: maxConnections ${props.maxConnections} exceeds Azure's maximum of ${limits.maxConnections} on ${props.skuName} (${MYSQL_MAX_CONNECTIONS_SOURCE}); use a larger size or fewer connections`);
+      throw new Error(
+        `MatomoDatabase: maxConnections ${props.maxConnections} exceeds Azure's maximum of ${limits.maxConnections} on ${props.skuName} (${MYSQL_MAX_CONNECTIONS_SOURCE}); use a larger size or fewer connections`,
+      );
     }
     const sourceRegion = props.source ?? "primary";
     const otherRegion: DatabaseRegion = sourceRegion === "primary" ? "secondary" : "primary";
@@ -160,7 +169,11 @@ export class MatomoDatabase extends Construct {
       const isOriginalReplica = region === "secondary" && r.generation === 1;
       protectStateful(isOriginalReplica ? new Construct(this, "ReplicaProtection") : first ? this : new Construct(this, `${cid}-Protection`), server, {
         resourceId: server.id,
-        lockName: first ? "do-not-delete-matomo-db" : isOriginalReplica ? "do-not-delete-matomo-db-replica" : `do-not-delete-matomo-db-${region}-${r.generation}`,
+        lockName: first
+          ? "do-not-delete-matomo-db"
+          : isOriginalReplica
+            ? "do-not-delete-matomo-db-replica"
+            : `do-not-delete-matomo-db-${region}-${r.generation}`,
         // Lock notes replace the lock when they change: they describe the server's birth, not its current role.
         notes: first
           ? "Matomo's database. Restore and failover procedures: docs/runbooks/."
@@ -169,12 +182,23 @@ export class MatomoDatabase extends Construct {
             : "Matomo database server, born as a replica (docs/runbooks/region-failover.md).",
       });
       new Diagnostics(this, first ? "Diagnostics" : isOriginalReplica ? "ReplicaDiagnostics" : `${cid}-Diagnostics`, {
-        targetResourceId: server.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+        targetResourceId: server.id,
+        logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       });
       // A replica may be promoted: it must already run with Matomo's parameters.
       const prefix = first ? "Parameter" : isOriginalReplica ? "ReplicaParameter" : `${cid}-Parameter`;
-      parametersOf.set(server, Object.entries(parameters).map(([name, value]) =>
-        new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, { name, value, resourceGroupName: props.resourceGroupName, serverName: server.name })));
+      parametersOf.set(
+        server,
+        Object.entries(parameters).map(
+          ([name, value]) =>
+            new MysqlFlexibleServerConfiguration(this, `${prefix}-${name}`, {
+              name,
+              value,
+              resourceGroupName: props.resourceGroupName,
+              serverName: server.name,
+            }),
+        ),
+      );
       return server;
     };
 

@@ -25,7 +25,9 @@ export class PrivateDns extends Construct {
   constructor(scope: Construct, id: string, props: PrivateDnsProps) {
     super(scope, id);
     if (!props.mysqlZoneName.endsWith(".mysql.database.azure.com")) {
-      throw new Error(`mysqlZoneName '${props.mysqlZoneName}' must end in '.mysql.database.azure.com' (an Azure rule for VNet-integrated servers, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-networking-vnet); use e.g. 'privatelink.mysql.database.azure.com'`);
+      throw new Error(
+        `mysqlZoneName '${props.mysqlZoneName}' must end in '.mysql.database.azure.com' (an Azure rule for VNet-integrated servers, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-networking-vnet); use e.g. 'privatelink.mysql.database.azure.com'`,
+      );
     }
     const zone = (cid: string, name: string) => {
       const z = new PrivateDnsZone(this, cid, { name, resourceGroupName: props.resourceGroupName, tags: props.tags });

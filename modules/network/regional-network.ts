@@ -50,7 +50,11 @@ export class RegionalNetwork extends Construct {
     this.resourceGroup = new ResourceGroup(this, "ResourceGroup", { name: `${p}-rg`, location, tags });
     const rg = this.resourceGroup.name;
     this.vnet = new VirtualNetwork(this, "Vnet", {
-      name: `${p}-vnet`, location, resourceGroupName: rg, addressSpace: [props.addressSpace], tags,
+      name: `${p}-vnet`,
+      location,
+      resourceGroupName: rg,
+      addressSpace: [props.addressSpace],
+      tags,
     });
 
     const subnetExtras: Record<SubnetRole, Partial<SubnetConfig>> = {
@@ -58,18 +62,23 @@ export class RegionalNetwork extends Construct {
       frontends: { serviceEndpoints: ["Microsoft.KeyVault"] },
       archiver: { serviceEndpoints: ["Microsoft.KeyVault"] },
       mysql: {
-        delegation: [{
-          name: "mysql-flexible",
-          serviceDelegation: {
-            name: "Microsoft.DBforMySQL/flexibleServers",
-            actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+        delegation: [
+          {
+            name: "mysql-flexible",
+            serviceDelegation: {
+              name: "Microsoft.DBforMySQL/flexibleServers",
+              actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+            },
           },
-        }],
+        ],
       },
       privateEndpoints: { privateEndpointNetworkPolicies: "Enabled" },
     };
     const subnetNames: Record<SubnetRole, string> = {
-      frontends: "frontends", archiver: "archiver", mysql: "mysql", privateEndpoints: "private-endpoints",
+      frontends: "frontends",
+      archiver: "archiver",
+      mysql: "mysql",
+      privateEndpoints: "private-endpoints",
     };
 
     const subnets = {} as Record<SubnetRole, Subnet>;
@@ -126,8 +135,14 @@ export class RegionalNetwork extends Construct {
 
     const zonalIp = (cid: string, name: string) => {
       const ip = new PublicIp(this, cid, {
-        name, location, resourceGroupName: rg, sku: "Standard", allocationMethod: "Static",
-        zones: [...props.zones], ipVersion: "IPv4", tags,
+        name,
+        location,
+        resourceGroupName: rg,
+        sku: "Standard",
+        allocationMethod: "Static",
+        zones: [...props.zones],
+        ipVersion: "IPv4",
+        tags,
       });
       new Diagnostics(this, `${cid}Diagnostics`, { targetResourceId: ip.id, logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId });
       return ip;

@@ -15,7 +15,8 @@ export interface SubnetPlan {
  */
 export function planSubnets(addressSpace: string): SubnetPlan {
   const parent = parseCidr(addressSpace);
-  if (!parent) throw new Error(`addressSpace '${addressSpace}' is not an IPv4 network in CIDR form; use e.g. '10.20.0.0/20' (config: regions.<key>.addressSpace)`);
+  if (!parent)
+    throw new Error(`addressSpace '${addressSpace}' is not an IPv4 network in CIDR form; use e.g. '10.20.0.0/20' (config: regions.<key>.addressSpace)`);
   const small = parent.prefix + 4;
   return {
     frontends: formatCidr(subnetOf(parent, parent.prefix + 2, 0)),

@@ -41,7 +41,10 @@ export class NfsShare extends Construct {
   constructor(scope: Construct, id: string, props: NfsShareProps) {
     super(scope, id);
     const quota = props.quotaGiB ?? 100;
-    if (quota < 100 || quota > 102400) throw new Error(`NfsShare: quotaGiB ${quota} must be a size from 100 to 102400 GiB, the premium file share limits (https://learn.microsoft.com/azure/storage/files/storage-files-scale-targets); set quotaGiB in that range`);
+    if (quota < 100 || quota > 102400)
+      throw new Error(
+        `NfsShare: quotaGiB ${quota} must be a size from 100 to 102400 GiB, the premium file share limits (https://learn.microsoft.com/azure/storage/files/storage-files-scale-targets); set quotaGiB in that range`,
+      );
     const shareName = props.shareName ?? "matomo-shared";
 
     this.account = new StorageAccount(this, "Account", {

@@ -4,7 +4,8 @@ export const mysqlReplicaAfterSource: PolicyRule = {
   id: "BP-MYSQL-5",
   level: "error",
   resourceTypes: ["azurerm_mysql_flexible_server"],
-  description: "A replica must be created after its source's server parameters (the data-stack test also pins its wait for the database, which a promoted source no longer manages).",
+  description:
+    "A replica must be created after its source's server parameters (the data-stack test also pins its wait for the database, which a promoted source no longer manages).",
   explanation:
     "Creating the first replica restarts the source and copies its parameters; parameters or a database still being applied to the source then fail or never reach the replica " +
     "(https://learn.microsoft.com/azure/mysql/flexible-server/concepts-read-replicas, the same race fixed for PostgreSQL in https://github.com/hashicorp/terraform-provider-azurerm/pull/29337).",

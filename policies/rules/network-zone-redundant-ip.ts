@@ -6,6 +6,5 @@ export const networkZoneRedundantIp: PolicyRule = {
   resourceTypes: ["azurerm_public_ip"],
   description: "Public IPs must be Standard SKU, static, and span at least two zones.",
   explanation: "A Standard IP without zones is not zone-redundant; the regional load balancer would die with one zone.",
-  evaluate: ({ attributes: a }) =>
-    check(a.sku === "Standard" && a.allocation_method === "Static" && Array.isArray(a.zones) && a.zones.length >= 2),
+  evaluate: ({ attributes: a }) => check(a.sku === "Standard" && a.allocation_method === "Static" && Array.isArray(a.zones) && a.zones.length >= 2),
 };

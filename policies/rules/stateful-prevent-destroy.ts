@@ -1,11 +1,6 @@
 import { block, check, PolicyRule } from "../rule";
 
-export const STATEFUL_TYPES = [
-  "azurerm_mysql_flexible_server",
-  "azurerm_storage_account",
-  "azurerm_storage_share",
-  "azurerm_key_vault",
-] as const;
+export const STATEFUL_TYPES = ["azurerm_mysql_flexible_server", "azurerm_storage_account", "azurerm_storage_share", "azurerm_key_vault"] as const;
 
 export const statefulPreventDestroy: PolicyRule = {
   id: "BP-STATE-1",

@@ -12,7 +12,8 @@ export const vmEgressBeforeBoot: PolicyRule = {
   evaluate: ({ type, attributes: a }) => {
     const deps = dependsOn(a);
     const outbound = deps.some((d) => d.startsWith("azurerm_lb_outbound_rule."));
-    const inPool = type === "azurerm_linux_virtual_machine_scale_set" || deps.some((d) => d.startsWith("azurerm_network_interface_backend_address_pool_association."));
+    const inPool =
+      type === "azurerm_linux_virtual_machine_scale_set" || deps.some((d) => d.startsWith("azurerm_network_interface_backend_address_pool_association."));
     return check(outbound && inPool);
   },
 };

@@ -12,6 +12,5 @@ export const vmNoPublicIp: PolicyRule = {
   resourceTypes: ["azurerm_linux_virtual_machine_scale_set", "azurerm_network_interface"],
   description: "No VM may have a public IP.",
   explanation: "Visitors reach frontends only through Cloudflare and the regional load balancer; admins come from inside the VNet.",
-  evaluate: ({ attributes: a }) =>
-    check(ipConfigurations(a).every((ip) => ip.public_ip_address_id === undefined && block(ip.public_ip_address) === undefined)),
+  evaluate: ({ attributes: a }) => check(ipConfigurations(a).every((ip) => ip.public_ip_address_id === undefined && block(ip.public_ip_address) === undefined)),
 };

@@ -9,8 +9,6 @@ export const vmssZoneResilient: PolicyRule = {
   evaluate: ({ attributes: a }) => {
     const zones: unknown[] = Array.isArray(a.zones) ? a.zones : [];
     const health = a.health_probe_id !== undefined || blocks(a.extension).some((e) => /^ApplicationHealth(Linux|Windows)$/.test(String(e.type)));
-    return check(
-      zones.length >= 2 && a.upgrade_mode === "Rolling" && block(a.automatic_instance_repair)?.enabled === true && health,
-    );
+    return check(zones.length >= 2 && a.upgrade_mode === "Rolling" && block(a.automatic_instance_repair)?.enabled === true && health);
   },
 };

@@ -19,13 +19,19 @@ export const cloudflareCheckRegions: Check = {
     try {
       offered = regionCodes(await ctx.cloudflare.loadBalancingRegions(accountId));
     } catch (err) {
-      return { problems: [`cannot list Load Balancing regions of account ${accountId}: ${describeError(err)}; give CLOUDFLARE_API_TOKEN Load Balancing: Monitors and Pools Read (${REGIONS_API})`] };
+      return {
+        problems: [
+          `cannot list Load Balancing regions of account ${accountId}: ${describeError(err)}; give CLOUDFLARE_API_TOKEN Load Balancing: Monitors and Pools Read (${REGIONS_API})`,
+        ],
+      };
     }
     const problems: string[] = [];
     for (const key of ["primary", "secondary"] as const) {
       for (const code of ctx.config.regions[key].cloudflareCheckRegions) {
         if (!offered.includes(code)) {
-          problems.push(`regions.${key}.cloudflareCheckRegions has '${code}', which the account's Load Balancing regions do not include (${offered.join(", ") || "none"}): use one of those`);
+          problems.push(
+            `regions.${key}.cloudflareCheckRegions has '${code}', which the account's Load Balancing regions do not include (${offered.join(", ") || "none"}): use one of those`,
+          );
         }
       }
     }

@@ -18,12 +18,19 @@ export const cloudflareLoadBalancing: Check = {
     try {
       subs = await ctx.cloudflare.accountSubscriptions(accountId);
     } catch (err) {
-      return { problems: [`cannot read the subscriptions of account ${accountId}: ${describeError(err)}; give CLOUDFLARE_API_TOKEN Billing Read on the account (${SUBSCRIPTIONS_API})`] };
+      return {
+        problems: [
+          `cannot read the subscriptions of account ${accountId}: ${describeError(err)}; give CLOUDFLARE_API_TOKEN Billing Read on the account (${SUBSCRIPTIONS_API})`,
+        ],
+      };
     }
     const lb = subs.filter((s) => LB_PLAN.test(`${s.rate_plan?.id ?? ""} ${s.rate_plan?.public_name ?? ""}`));
     const active = lb.find((s) => !INACTIVE.includes(s.state ?? ""));
     if (active) return { problems: [], summary: `${active.rate_plan?.public_name ?? active.rate_plan?.id} (${active.state ?? "state not given"})` };
-    const found = lb.length > 0 ? `its Load Balancing subscription is ${lb.map((s) => s.state).join(", ")}` : `no Load Balancing subscription among ${subs.length} (${subs.map((s) => s.rate_plan?.id ?? "?").join(", ") || "none"})`;
+    const found =
+      lb.length > 0
+        ? `its Load Balancing subscription is ${lb.map((s) => s.state).join(", ")}`
+        : `no Load Balancing subscription among ${subs.length} (${subs.map((s) => s.rate_plan?.id ?? "?").join(", ") || "none"})`;
     return {
       problems: [
         `account ${accountId} cannot create load balancers: ${found}: enable Load Balancing, a paid add-on (dashboard, Load Balancing, Enable: ${ENABLE_LB}); on an Enterprise contract, ask the account team to add it`,

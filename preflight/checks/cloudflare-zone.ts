@@ -22,19 +22,29 @@ export const cloudflareZone: Check = {
     try {
       zone = await ctx.cloudflare.zone(zoneId);
     } catch (err) {
-      return { problems: [`zone ${zoneId} cannot be read: ${describeError(err)}; check cloudflare.zoneId, and that CLOUDFLARE_API_TOKEN has Zone Read on it (${ZONE_API})`] };
+      return {
+        problems: [
+          `zone ${zoneId} cannot be read: ${describeError(err)}; check cloudflare.zoneId, and that CLOUDFLARE_API_TOKEN has Zone Read on it (${ZONE_API})`,
+        ],
+      };
     }
     const problems: string[] = [];
     if (zone.name !== zoneName) problems.push(`zone ${zoneId} is '${zone.name}', not '${zoneName}': fix cloudflare.zoneId or cloudflare.zoneName`);
     if (zone.account?.id !== accountId) {
-      problems.push(`zone ${zone.name} belongs to account ${zone.account?.id ?? "(unknown)"}${zone.account?.name ? ` (${zone.account.name})` : ""}, not cloudflare.accountId ${accountId}: pools and monitors are created in cloudflare.accountId, so set it to the zone's account`);
+      problems.push(
+        `zone ${zone.name} belongs to account ${zone.account?.id ?? "(unknown)"}${zone.account?.name ? ` (${zone.account.name})` : ""}, not cloudflare.accountId ${accountId}: pools and monitors are created in cloudflare.accountId, so set it to the zone's account`,
+      );
     }
     const tier = planTier(zone.plan);
     if (tier !== plan) {
-      problems.push(`zone ${zone.name} is on the '${tier}' plan (${zone.plan?.name ?? "no plan name"}), config says cloudflare.plan = '${plan}': set cloudflare.plan = '${tier}' (it bounds the monitor interval and steering), or change the zone's plan`);
+      problems.push(
+        `zone ${zone.name} is on the '${tier}' plan (${zone.plan?.name ?? "no plan name"}), config says cloudflare.plan = '${plan}': set cloudflare.plan = '${tier}' (it bounds the monitor interval and steering), or change the zone's plan`,
+      );
     }
     if (zone.status && zone.status !== "active") {
-      problems.push(`zone ${zone.name} is '${zone.status}', not active: finish onboarding (name servers) before deploying, or the proxied host name will not serve`);
+      problems.push(
+        `zone ${zone.name} is '${zone.status}', not active: finish onboarding (name servers) before deploying, or the proxied host name will not serve`,
+      );
     }
     return { problems, summary: `${zone.name} (${zoneId}) on the ${tier} plan, in account ${accountId}` };
   },

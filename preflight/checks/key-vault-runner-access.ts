@@ -13,7 +13,7 @@ function contains(cidr: string, ip: number): boolean {
   const c = parseCidr(cidr);
   if (!c) return false;
   const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-  return ((ip & mask) >>> 0) === c.network;
+  return (ip & mask) >>> 0 === c.network;
 }
 
 /**
@@ -35,7 +35,11 @@ export const keyVaultRunnerAccess: Check = {
     }
     const ip = ipv4(egress);
     if (ip === undefined) {
-      return { problems: [`this runner's egress address '${egress}' is not an IPv4 address; Key Vault IP rules take IPv4 only (${KV_NETWORK}): give the runner IPv4 egress, or run it in one of keyVault.runnerSubnetIds`] };
+      return {
+        problems: [
+          `this runner's egress address '${egress}' is not an IPv4 address; Key Vault IP rules take IPv4 only (${KV_NETWORK}): give the runner IPv4 egress, or run it in one of keyVault.runnerSubnetIds`,
+        ],
+      };
     }
     const match = allowedCidrs.find((c) => contains(c, ip));
     if (match) return { problems: [], summary: `egress ${egress} is inside keyVault.allowedCidrs (${match})` };
@@ -45,7 +49,10 @@ export const keyVaultRunnerAccess: Check = {
         skipped: `egress ${egress} is not in keyVault.allowedCidrs, and keyVault.runnerSubnetIds is set: the runner must run in one of those subnets (${runnerSubnetIds.join(", ")}) with the Microsoft.KeyVault service endpoint; that cannot be seen from here`,
       };
     }
-    const listed = allowedCidrs.length > 0 ? `outside keyVault.allowedCidrs (${allowedCidrs.join(", ")})` : "not admitted: keyVault.allowedCidrs and keyVault.runnerSubnetIds are empty";
+    const listed =
+      allowedCidrs.length > 0
+        ? `outside keyVault.allowedCidrs (${allowedCidrs.join(", ")})`
+        : "not admitted: keyVault.allowedCidrs and keyVault.runnerSubnetIds are empty";
     return {
       problems: [
         `this runner's egress ${egress} is ${listed}, so Terraform would get 403 ForbiddenByFirewall from the vault: add the runners' fixed egress range (or ${egress}/32) to keyVault.allowedCidrs, or run on a self-hosted runner in one of keyVault.runnerSubnetIds (${KV_NETWORK})`,

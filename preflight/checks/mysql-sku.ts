@@ -38,7 +38,10 @@ export const mysqlSku: Check = {
     const primary = regions.primary.location;
     try {
       const caps = await ctx.azure.mysqlCapabilities(primary);
-      for (const [zone, role] of [[mysql.primaryZone, "mysql.primaryZone"], [mysql.standbyZone, "mysql.standbyZone"]] as const) {
+      for (const [zone, role] of [
+        [mysql.primaryZone, "mysql.primaryZone"],
+        [mysql.standbyZone, "mysql.standbyZone"],
+      ] as const) {
         const entry = entryFor(caps, zone);
         if (!entry || !offers(entry, sku, mysql.version)) {
           problems.push(`${sku} (MySQL ${mysql.version}) is not offered in ${primary} zone ${zone} (${role}): pick another SKU (${field}) or zone (${role})`);
@@ -58,7 +61,9 @@ export const mysqlSku: Check = {
       try {
         const caps = await ctx.azure.mysqlCapabilities(secondary);
         if (!caps.some((c) => offers(c, sku, mysql.version))) {
-          problems.push(`${sku} (MySQL ${mysql.version}) is not offered in ${secondary}, so the read replica (same SKU) cannot be created there: pick another SKU (${field}) or secondary region (regions.secondary.location) (${REPLICAS})`);
+          problems.push(
+            `${sku} (MySQL ${mysql.version}) is not offered in ${secondary}, so the read replica (same SKU) cannot be created there: pick another SKU (${field}) or secondary region (regions.secondary.location) (${REPLICAS})`,
+          );
         }
       } catch (err) {
         problems.push(`cannot read MySQL capabilities in ${secondary}: ${describeError(err)}`);

@@ -67,7 +67,11 @@ export const resourceProviders: Check = {
     try {
       listed = await ctx.azure.providers();
     } catch (err) {
-      return { problems: [`cannot list the subscription's resource providers: ${describeError(err)}; the identity needs Reader on subscription ${ctx.config.azure.subscriptionId}`] };
+      return {
+        problems: [
+          `cannot list the subscription's resource providers: ${describeError(err)}; the identity needs Reader on subscription ${ctx.config.azure.subscriptionId}`,
+        ],
+      };
     }
     const state = new Map(listed.map((p) => [(p.namespace ?? "").toLowerCase(), p.registrationState ?? "unknown"]));
     const problems = required.flatMap((ns) => {

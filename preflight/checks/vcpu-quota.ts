@@ -44,7 +44,9 @@ export const vcpuQuota: Check = {
         const usage = usages.find((u) => u.name?.value?.toLowerCase() === name.toLowerCase());
         const label = name === "cores" ? "Total Regional vCPUs (cores)" : name;
         if (!usage) {
-          problems.push(`${location}: no quota entry '${name}' in the subscription's usage list; ${label} needs ${d.vcpus} vCPUs: request it (${QUOTA_REQUEST})`);
+          problems.push(
+            `${location}: no quota entry '${name}' in the subscription's usage list; ${label} needs ${d.vcpus} vCPUs: request it (${QUOTA_REQUEST})`,
+          );
           continue;
         }
         const free = usage.limit - usage.currentValue;

@@ -40,7 +40,9 @@ export const vmSizes: Check = {
         const field = [...new Set(sharing.map((n) => n.field))].join(", ");
         const sku = findSku(skus, need.sku);
         if (!sku) {
-          problems.push(`${need.sku} (${roles}) is not offered in ${location} (${region}): choose another VM size (${field}) or region (regions.${region}.location) (${SKU_NOT_AVAILABLE})`);
+          problems.push(
+            `${need.sku} (${roles}) is not offered in ${location} (${region}): choose another VM size (${field}) or region (regions.${region}.location) (${SKU_NOT_AVAILABLE})`,
+          );
           continue;
         }
         const reasons = zones.map((z) => zoneRestriction(sku, location, z)).filter((r): r is string => r !== undefined);

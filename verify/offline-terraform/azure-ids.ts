@@ -72,6 +72,6 @@ export function azureId(type: string, planned: Record<string, Value>, subscripti
     if (attr === "version") return seed.slice(0, 32);
     const v = planned[attr];
     const text = typeof v === "string" ? v : `unknown-${attr}`;
-    return last ? text.split("/").filter(Boolean).pop() ?? text : text;
+    return last ? (text.split("/").filter(Boolean).pop() ?? text) : text;
   });
 }

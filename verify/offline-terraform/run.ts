@@ -22,9 +22,16 @@ import fixtures from "./fixtures.json";
  * stateful-ID test pins (secrets, identities, resource groups, public IPs Cloudflare points at).
  */
 export const STATEFUL_TYPES = new Set([
-  "azurerm_mysql_flexible_server", "azurerm_mysql_flexible_database", "azurerm_storage_account", "azurerm_storage_share",
-  "azurerm_key_vault", "azurerm_key_vault_secret", "azurerm_resource_group", "azurerm_user_assigned_identity",
-  "azurerm_public_ip", "random_password",
+  "azurerm_mysql_flexible_server",
+  "azurerm_mysql_flexible_database",
+  "azurerm_storage_account",
+  "azurerm_storage_share",
+  "azurerm_key_vault",
+  "azurerm_key_vault_secret",
+  "azurerm_resource_group",
+  "azurerm_user_assigned_identity",
+  "azurerm_public_ip",
+  "random_password",
 ]);
 
 export interface RunOptions {
@@ -38,9 +45,26 @@ export interface RunOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface StackResult { stack: string; plan: PlanSummary; replaced: string[] }
-export interface ScenarioResult { name: string; expect: Scenario["expect"]; passed: boolean; detail: string; stacks: StackResult[]; seconds: number }
-export interface RunResult { ok: boolean; results: ScenarioResult[]; secretsInState: string[]; generatedSecrets: number; seconds: number }
+export interface StackResult {
+  stack: string;
+  plan: PlanSummary;
+  replaced: string[];
+}
+export interface ScenarioResult {
+  name: string;
+  expect: Scenario["expect"];
+  passed: boolean;
+  detail: string;
+  stacks: StackResult[];
+  seconds: number;
+}
+export interface RunResult {
+  ok: boolean;
+  results: ScenarioResult[];
+  secretsInState: string[];
+  generatedSecrets: number;
+  seconds: number;
+}
 
 /** Stack order of a deploy: core, data, edge, then the app stacks (from the cdktf manifest's dependencies). */
 export function deployOrder(manifest: { stacks: Record<string, { dependencies: string[] }> }): string[] {
@@ -52,7 +76,8 @@ export function deployOrder(manifest: { stacks: Record<string, { dependencies: s
     for (const dep of [...manifest.stacks[name].dependencies].sort()) visit(dep, seen);
     done.push(name);
   };
-  for (const name of Object.keys(manifest.stacks).sort((a, b) => (a.startsWith("app-") ? 1 : 0) - (b.startsWith("app-") ? 1 : 0) || a.localeCompare(b))) visit(name, new Set());
+  for (const name of Object.keys(manifest.stacks).sort((a, b) => (a.startsWith("app-") ? 1 : 0) - (b.startsWith("app-") ? 1 : 0) || a.localeCompare(b)))
+    visit(name, new Set());
   return done;
 }
 
@@ -67,11 +92,9 @@ function protectedAddresses(doc: { resource?: Record<string, Record<string, { li
 
 /** Judges one scenario's plans against its expectation. */
 export function judge(scenario: Scenario, stacks: StackResult[], protectedByStack: Record<string, Set<string>>): { passed: boolean; detail: string } {
-  const changed = stacks.flatMap((s) =>
-    s.plan.changes.filter((c) => c.action !== "noop" && c.action !== "read").map((c) => ({ ...c, stack: s.stack })),
-  );
-  const stateful = changed.filter((c) =>
-    (c.action === "replace" || c.action === "delete") && (STATEFUL_TYPES.has(c.type) || protectedByStack[c.stack]?.has(c.address)),
+  const changed = stacks.flatMap((s) => s.plan.changes.filter((c) => c.action !== "noop" && c.action !== "read").map((c) => ({ ...c, stack: s.stack })));
+  const stateful = changed.filter(
+    (c) => (c.action === "replace" || c.action === "delete") && (STATEFUL_TYPES.has(c.type) || protectedByStack[c.stack]?.has(c.address)),
   );
   const blocked = stacks.flatMap((s) =>
     s.plan.errors
@@ -79,7 +102,9 @@ export function judge(scenario: Scenario, stacks: StackResult[], protectedByStac
       .map((e) => `${s.stack}:${e.address ?? /Resource (\S+) has lifecycle\.prevent_destroy/.exec(e.detail)?.[1] ?? "?"}`),
   );
   const otherErrors = stacks.flatMap((s) =>
-    s.plan.errors.filter((e) => !/prevent_destroy|cannot be destroyed/i.test(`${e.summary} ${e.detail}`)).map((e) => `${s.stack}: ${e.summary} ${e.detail}`.slice(0, 400)),
+    s.plan.errors
+      .filter((e) => !/prevent_destroy|cannot be destroyed/i.test(`${e.summary} ${e.detail}`))
+      .map((e) => `${s.stack}: ${e.summary} ${e.detail}`.slice(0, 400)),
   );
   const replacedWhy = stacks.flatMap((s) => s.replaced.map((r) => `${s.stack}:${r}`));
   const dangerous = [...stateful.map((c) => `${c.stack}:${c.address} ${c.action}`), ...blocked.map((b) => `${b} blocked by prevent_destroy`)];
@@ -87,19 +112,31 @@ export function judge(scenario: Scenario, stacks: StackResult[], protectedByStac
   if (otherErrors.length) return { passed: false, detail: `plan failed: ${otherErrors.join("; ")}` };
   if (scenario.expect === "dangerous") {
     return dangerous.length
-      ? { passed: true, detail: `caught: ${dangerous.slice(0, 3).join(", ")}${dangerous.length > 3 ? ` (+${dangerous.length - 3})` : ""}${replacedWhy.length ? `; forced by ${replacedWhy.slice(0, 2).join(", ")}` : ""}` }
+      ? {
+          passed: true,
+          detail: `caught: ${dangerous.slice(0, 3).join(", ")}${dangerous.length > 3 ? ` (+${dangerous.length - 3})` : ""}${replacedWhy.length ? `; forced by ${replacedWhy.slice(0, 2).join(", ")}` : ""}`,
+        }
       : { passed: false, detail: `NOT caught: no stateful replacement planned (${count})` };
   }
   if (dangerous.length) return { passed: false, detail: `stateful replacement: ${dangerous.join(", ")}; forced by ${replacedWhy.join(", ") || "?"}` };
   if (scenario.expect === "empty") {
-    return changed.length ? { passed: false, detail: `expected no change, got ${changed.map((c) => `${c.stack}:${c.address} ${c.action}`).join(", ")}` } : { passed: true, detail: "every stack plans empty" };
+    return changed.length
+      ? { passed: false, detail: `expected no change, got ${changed.map((c) => `${c.stack}:${c.address} ${c.action}`).join(", ")}` }
+      : { passed: true, detail: "every stack plans empty" };
   }
   const unexpected = scenario.only ? changed.filter((c) => !scenario.only!.some((re) => re.test(`${c.stack}:${c.address}`))) : [];
   if (unexpected.length) return { passed: false, detail: `unexpected: ${unexpected.map((c) => `${c.stack}:${c.address} ${c.action}`).join(", ")}` };
   const byAction = changed.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.action]: (acc[c.action] ?? 0) + 1 }), {});
   const replacedStateless = changed.filter((c) => c.action === "replace").map((c) => `${c.stack}:${c.type}`);
   const replacedNote = replacedStateless.length ? `; replaced (stateless): ${[...new Set(replacedStateless)].join(", ")}` : "";
-  return { passed: true, detail: `${count} (${Object.entries(byAction).map(([a, n]) => `${n} ${a}`).join(", ") || "none"}), no stateful replacement${replacedNote}` };
+  return {
+    passed: true,
+    detail: `${count} (${
+      Object.entries(byAction)
+        .map(([a, n]) => `${n} ${a}`)
+        .join(", ") || "none"
+    }), no stateful replacement${replacedNote}`,
+  };
 }
 
 export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
@@ -109,7 +146,11 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
   fs.mkdirSync(opts.workDir, { recursive: true });
   const outdir = path.join(opts.workDir, "cdktf.out");
   const schemas = loadProjectSchemas();
-  const standIns: RunningStandIns = await startStandIns(schemas.provider_schemas, { replaceTable: replaceTable.resources as ReplaceTable, fixtures: fixtures as unknown as Record<string, Record<string, Value>> }, opts.workDir);
+  const standIns: RunningStandIns = await startStandIns(
+    schemas.provider_schemas,
+    { replaceTable: replaceTable.resources as ReplaceTable, fixtures: fixtures as unknown as Record<string, Record<string, Value>> },
+    opts.workDir,
+  );
   // Stand-in Azure CLI for local-exec provisioners (core's Key Vault data-plane wait): access is granted at once.
   const bin = path.join(opts.workDir, "bin");
   fs.mkdirSync(bin, { recursive: true });
@@ -117,7 +158,10 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
   const env = {
     ...opts.env,
     PATH: `${bin}${path.delimiter}${opts.env?.PATH ?? ""}`,
-    TF_REATTACH_PROVIDERS: standIns.reattach, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null",
+    TF_REATTACH_PROVIDERS: standIns.reattach,
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    TF_CLI_CONFIG_FILE: "/dev/null",
   };
   const dataDir = (stack: string) => ({ ...env, TF_DATA_DIR: path.join(opts.workDir, "tf-data", stack) });
   const stackDir = (stack: string) => path.join(outdir, "stacks", stack);
@@ -127,7 +171,9 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
     synthesizeEnvironment(parseConfig(opts.environment, input), outdir);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     const order = deployOrder(manifest);
-    const protectedBy = Object.fromEntries(order.map((s) => [s, protectedAddresses(JSON.parse(fs.readFileSync(path.join(stackDir(s), "cdk.tf.json"), "utf8")))]));
+    const protectedBy = Object.fromEntries(
+      order.map((s) => [s, protectedAddresses(JSON.parse(fs.readFileSync(path.join(stackDir(s), "cdk.tf.json"), "utf8")))]),
+    );
     return { order, protectedBy };
   };
   const init = async (stack: string) => {
@@ -161,7 +207,14 @@ export async function runOfflinePlan(opts: RunOptions): Promise<RunResult> {
       const t0 = Date.now();
       if (notApplied) {
         // Its baseline was never reached: planning it would judge the wrong state.
-        results.push({ name: scenario.name, expect: scenario.expect, passed: false, detail: `not run: "${notApplied}" failed, so its change was not applied`, stacks: [], seconds: 0 });
+        results.push({
+          name: scenario.name,
+          expect: scenario.expect,
+          passed: false,
+          detail: `not run: "${notApplied}" failed, so its change was not applied`,
+          stacks: [],
+          seconds: 0,
+        });
         continue;
       }
       const input = scenario.change(current);
@@ -209,11 +262,17 @@ export function findSecrets(stateDir: string): string[] {
 
 /** The printed table. */
 export function formatTable(result: RunResult): string {
-  const rows = result.results.map((r) => [r.passed ? "PASS" : "FAIL", r.expect === "dangerous" ? "caught" : r.expect, r.name, `${r.seconds.toFixed(0)} s  ${r.detail}`]);
+  const rows = result.results.map((r) => [
+    r.passed ? "PASS" : "FAIL",
+    r.expect === "dangerous" ? "caught" : r.expect,
+    r.name,
+    `${r.seconds.toFixed(0)} s  ${r.detail}`,
+  ]);
   const secretsOk = result.secretsInState.length === 0 && result.generatedSecrets > 0;
-  const secretsDetail = result.generatedSecrets === 0
-    ? "no secret was generated: nothing to check"
-    : result.secretsInState.join("; ") || `none of the ${result.generatedSecrets} generated values is in any state file`;
+  const secretsDetail =
+    result.generatedSecrets === 0
+      ? "no secret was generated: nothing to check"
+      : result.secretsInState.join("; ") || `none of the ${result.generatedSecrets} generated values is in any state file`;
   rows.push([secretsOk ? "PASS" : "FAIL", "state", "no generated secret in state", secretsDetail]);
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`).join("\n");

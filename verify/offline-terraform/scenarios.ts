@@ -30,7 +30,10 @@ function merge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-export const patch = (p: Input) => (input: Input): Input => merge(input, p) as Input;
+export const patch =
+  (p: Input) =>
+  (input: Input): Input =>
+    merge(input, p) as Input;
 
 /** Changes to the data stack that promotion is expected to make, and nothing else. */
 export const PROMOTION_CHANGES: readonly RegExp[] = [
@@ -58,14 +61,26 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: "alert thresholds", change: patch({ alerts: { mysqlCpuPercent: 90, replicationLagSeconds: 120 } }), expect: "safe" },
   { name: "Cloudflare plan (business)", change: patch({ cloudflare: { plan: "business" } }), expect: "safe" },
   { name: "rename the environment's resources (must be caught)", change: patch({ name: "matomo2" }), expect: "dangerous" },
-  { name: "replica promotion (mysql.source = secondary)", change: patch({ mysql: { source: "secondary", readReplica: false } }), expect: "safe", only: PROMOTION_CHANGES, apply: true },
+  {
+    name: "replica promotion (mysql.source = secondary)",
+    change: patch({ mysql: { source: "secondary", readReplica: false } }),
+    expect: "safe",
+    only: PROMOTION_CHANGES,
+    apply: true,
+  },
   { name: "running on the promoted server", change: (i) => i, expect: "empty" },
   {
     name: "new replica of the promoted server (mysql.generation.primary = 2)",
     change: patch({ mysql: { source: "secondary", readReplica: true, generation: { primary: 2 } } }),
-    expect: "safe", apply: true,
+    expect: "safe",
+    apply: true,
   },
-  { name: "failback: promote the new replica (mysql.source = primary)", change: patch({ mysql: { source: "primary", readReplica: false } }), expect: "safe", apply: true },
+  {
+    name: "failback: promote the new replica (mysql.source = primary)",
+    change: patch({ mysql: { source: "primary", readReplica: false } }),
+    expect: "safe",
+    apply: true,
+  },
   { name: "after failback", change: (i) => i, expect: "empty" },
 ];
 

@@ -12,14 +12,24 @@ import type { ProviderSchema, SchemaAttribute, SchemaBlock } from "../schema/val
 import { applyResource, openEphemeral, planResource, readDataSource, readResource, ReplaceTable, PathStep } from "./standin";
 import { blockShape, fromJson, fromMsgpack, toMsgpack, Value } from "./values";
 
-const PROTO = [path.join(__dirname, "tfplugin6.proto"), path.join(__dirname, "../../../verify/offline-terraform/tfplugin6.proto")].find((p) => fs.existsSync(p));
+const PROTO = [path.join(__dirname, "tfplugin6.proto"), path.join(__dirname, "../../../verify/offline-terraform/tfplugin6.proto")].find((p) =>
+  fs.existsSync(p),
+);
 
 type Schemas = ProviderSchema & { ephemeral_resource_schemas?: Record<string, { version?: number; block: SchemaBlock }> };
 type Wire = { msgpack?: Uint8Array; json?: Uint8Array } | null | undefined;
-interface Diagnostic { severity: number; summary: string; detail?: string }
+interface Diagnostic {
+  severity: number;
+  summary: string;
+  detail?: string;
+}
 
 /** What a plan answered, so a run can say which attribute forced a replacement. */
-export interface ReplaceRecord { type: string; name: string; paths: string[] }
+export interface ReplaceRecord {
+  type: string;
+  name: string;
+  paths: string[];
+}
 
 export interface StandInOptions {
   replaceTable: ReplaceTable;
@@ -37,17 +47,29 @@ function wireAttribute(name: string, a: SchemaAttribute): unknown {
     nested_type: a.nested_type
       ? { attributes: Object.entries(a.nested_type.attributes).map(([n, x]) => wireAttribute(n, x)), nesting: nesting(a.nested_type.nesting_mode) }
       : undefined,
-    required: !!a.required, optional: !!a.optional, computed: !!a.computed, sensitive: !!a.sensitive,
-    deprecated: !!a.deprecated, write_only: !!a.write_only,
+    required: !!a.required,
+    optional: !!a.optional,
+    computed: !!a.computed,
+    sensitive: !!a.sensitive,
+    deprecated: !!a.deprecated,
+    write_only: !!a.write_only,
   };
 }
 
 function wireBlock(b: SchemaBlock): unknown {
   return {
-    attributes: Object.entries(b.attributes ?? {}).sort().map(([n, a]) => wireAttribute(n, a)),
-    block_types: Object.entries(b.block_types ?? {}).sort().map(([n, t]) => ({
-      type_name: n, block: wireBlock(t.block), nesting: nesting(t.nesting_mode), min_items: t.min_items ?? 0, max_items: t.max_items ?? 0,
-    })),
+    attributes: Object.entries(b.attributes ?? {})
+      .sort()
+      .map(([n, a]) => wireAttribute(n, a)),
+    block_types: Object.entries(b.block_types ?? {})
+      .sort()
+      .map(([n, t]) => ({
+        type_name: n,
+        block: wireBlock(t.block),
+        nesting: nesting(t.nesting_mode),
+        min_items: t.min_items ?? 0,
+        max_items: t.max_items ?? 0,
+      })),
   };
 }
 
@@ -65,7 +87,11 @@ export class StandInProvider {
   readonly replaced: ReplaceRecord[] = [];
   private opened = 0;
 
-  constructor(readonly address: string, readonly schema: Schemas, readonly options: StandInOptions) {}
+  constructor(
+    readonly address: string,
+    readonly schema: Schemas,
+    readonly options: StandInOptions,
+  ) {}
 
   private block(kind: "resource" | "data" | "ephemeral", type: string): SchemaBlock {
     const m = kind === "resource" ? this.schema.resource_schemas : kind === "data" ? this.schema.data_source_schemas : this.schema.ephemeral_resource_schemas;
@@ -90,7 +116,8 @@ export class StandInProvider {
     const none = { diagnostics: [] as Diagnostic[] };
     return {
       GetMetadata: () => ({
-        server_capabilities: caps, diagnostics: [],
+        server_capabilities: caps,
+        diagnostics: [],
         resources: Object.keys(this.schema.resource_schemas ?? {}).map((type_name) => ({ type_name })),
         data_sources: Object.keys(this.schema.data_source_schemas ?? {}).map((type_name) => ({ type_name })),
         ephemeral_resources: Object.keys(this.schema.ephemeral_resource_schemas ?? {}).map((type_name) => ({ type_name })),
@@ -100,7 +127,8 @@ export class StandInProvider {
         resource_schemas: wireSchemas(this.schema.resource_schemas),
         data_source_schemas: wireSchemas(this.schema.data_source_schemas),
         ephemeral_resource_schemas: wireSchemas(this.schema.ephemeral_resource_schemas),
-        server_capabilities: caps, diagnostics: [],
+        server_capabilities: caps,
+        diagnostics: [],
       }),
       ValidateProviderConfig: () => none,
       ValidateResourceConfig: () => none,
@@ -131,16 +159,22 @@ export class StandInProvider {
         const block = this.block("resource", type);
         const prior = this.decode(req.prior_state as Wire, block);
         const result = planResource(
-          this.options.replaceTable, type, block, prior,
-          this.decode(req.proposed_new_state as Wire, block), this.decode(req.config as Wire, block),
+          this.options.replaceTable,
+          type,
+          block,
+          prior,
+          this.decode(req.proposed_new_state as Wire, block),
+          this.decode(req.config as Wire, block),
         );
         if (result.requiresReplace.length) {
           const name = prior && typeof prior === "object" && !Array.isArray(prior) ? String((prior as Record<string, Value>).name ?? "") : "";
           this.replaced.push({ type, name, paths: result.requiresReplace.map((p) => p.join(".")) });
         }
         return {
-          planned_state: this.encode(result.planned, block), requires_replace: result.requiresReplace.map(wirePath),
-          planned_private: req.prior_private, diagnostics: [],
+          planned_state: this.encode(result.planned, block),
+          requires_replace: result.requiresReplace.map(wirePath),
+          planned_private: req.prior_private,
+          diagnostics: [],
         };
       },
       ApplyResourceChange: (req) => {
@@ -198,7 +232,7 @@ export async function startStandIns(schemas: Record<string, Schemas>, options: S
         try {
           cb(null, fn(call.request));
         } catch (err) {
-          const msg = err instanceof Error ? err.stack ?? err.message : String(err);
+          const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
           cb(null, { diagnostics: [{ severity: 1, summary: `stand-in ${address} ${rpc} failed`, detail: msg }] });
         }
       };

@@ -103,9 +103,7 @@ export interface PlanResult {
   requiresReplace: PathStep[][];
 }
 
-export function planResource(
-  table: ReplaceTable, type: string, block: SchemaBlock, prior: Value, proposed: Value, config: Value,
-): PlanResult {
+export function planResource(table: ReplaceTable, type: string, block: SchemaBlock, prior: Value, proposed: Value, config: Value): PlanResult {
   const shape = blockShape(block);
   if (proposed === null) return { planned: null, requiresReplace: [] };
   if (prior === null) return { planned: dropWriteOnly(unknownComputed(proposed, config, shape), shape), requiresReplace: [] };
@@ -149,7 +147,7 @@ function fillUnknowns(v: Value, shape: Shape, seed: string, path: string, ctx: F
   if (v === null || typeof v !== "object" || isDyn(v)) return v;
   if (Array.isArray(v)) {
     const elem = shape.kind === "list" || shape.kind === "set" ? shape.elem : undefined;
-    return v.map((e, i) => fillUnknowns(e, shape.kind === "tuple" ? shape.elems[i] : elem ?? shape, seed, `${path}.${i}`, ctx));
+    return v.map((e, i) => fillUnknowns(e, shape.kind === "tuple" ? shape.elems[i] : (elem ?? shape), seed, `${path}.${i}`, ctx));
   }
   if (shape.kind === "map") {
     return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, fillUnknowns(e, shape.elem, seed, `${path}.${k}`, ctx)]));
@@ -187,7 +185,7 @@ function derived(type: string, planned: Record<string, Value>, seed: string): Re
     case "azurerm_key_vault":
       return { vault_uri: `https://${name}.vault.azure.net/` };
     case "azurerm_public_ip":
-      return { ip_address: `203.0.113.${parseInt(digest(seed).slice(0, 2), 16) % 250 + 1}` };
+      return { ip_address: `203.0.113.${(parseInt(digest(seed).slice(0, 2), 16) % 250) + 1}` };
     case "azurerm_user_assigned_identity":
       return { principal_id: uuidOf(seed, "principal"), client_id: uuidOf(seed, "client"), tenant_id: uuidOf(seed, "tenant") };
     case "random_password":
@@ -240,7 +238,11 @@ export function readResource(type: string, state: Value): Value {
 
 /** Data sources: fixtures for known attributes, deterministic values for the rest. */
 export function readDataSource(
-  type: string, block: SchemaBlock, config: Value, fixtures: Record<string, Record<string, Value>>, subscriptionId: string,
+  type: string,
+  block: SchemaBlock,
+  config: Value,
+  fixtures: Record<string, Record<string, Value>>,
+  subscriptionId: string,
 ): Value {
   const shape = blockShape(block);
   const cfg = isObject(config) ? config : {};

@@ -5,7 +5,11 @@
  */
 import { spawn } from "child_process";
 
-export interface TfRun { code: number; stdout: string; stderr: string }
+export interface TfRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TfRun> {
   return new Promise((resolve, reject) => {
@@ -21,7 +25,11 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 
 export type Action = "create" | "update" | "delete" | "replace" | "move" | "read" | "noop" | "import" | "remove";
 
-export interface PlannedChange { address: string; type: string; action: Action }
+export interface PlannedChange {
+  address: string;
+  type: string;
+  action: Action;
+}
 export interface PlanSummary {
   ok: boolean;
   changes: PlannedChange[];

@@ -11,7 +11,10 @@ import type { NestedType, SchemaAttribute, SchemaBlock, TypeExpr } from "../sche
 /** A value not known until apply. */
 export const UNKNOWN: unique symbol = Symbol("unknown");
 /** A value of a `dynamic` attribute, with its concrete type. */
-export interface Dyn { readonly dynType: TypeExpr; readonly value: Value }
+export interface Dyn {
+  readonly dynType: TypeExpr;
+  readonly value: Value;
+}
 export type Value = null | string | number | boolean | typeof UNKNOWN | Dyn | Value[] | { [k: string]: Value };
 
 export type Shape =

@@ -121,7 +121,22 @@ const BUILTIN: ProviderSchema = {
   },
 };
 
-const TOP_LEVEL = new Set(["//", "terraform", "provider", "resource", "data", "output", "locals", "variable", "module", "moved", "import", "removed", "check", "ephemeral"]);
+const TOP_LEVEL = new Set([
+  "//",
+  "terraform",
+  "provider",
+  "resource",
+  "data",
+  "output",
+  "locals",
+  "variable",
+  "module",
+  "moved",
+  "import",
+  "removed",
+  "check",
+  "ephemeral",
+]);
 const RESOURCE_META = new Set(["count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
 const DATA_META = new Set(["count", "for_each", "depends_on", "lifecycle", "provider"]);
 const PROVIDER_META = new Set(["alias", "version"]);
@@ -139,7 +154,15 @@ const isObj = (v: Json): v is Obj => typeof v === "object" && v !== null && !Arr
 /** HCL JSON allows a single object or an array of objects in most places; cdktf uses both. */
 const items = (v: Json): Json[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const describe = (v: Json): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : typeof v === "string" ? JSON.stringify(v) : `${typeof v} ${String(v)}`;
+  v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "an array"
+      : typeof v === "object"
+        ? "an object"
+        : typeof v === "string"
+          ? JSON.stringify(v)
+          : `${typeof v} ${String(v)}`;
 
 function typeName(t: TypeExpr | undefined): string {
   if (t === undefined) return "unknown";
@@ -180,8 +203,7 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
 
   const providerSchemas: Record<string, ProviderSchema> = { [BUILTIN_ADDR]: BUILTIN, ...schemas.provider_schemas };
 
-  for (const key of Object.keys(doc))
-    if (!TOP_LEVEL.has(key)) error(key, `unknown top-level section '${key}'${didYouMean(key, TOP_LEVEL)}`);
+  for (const key of Object.keys(doc)) if (!TOP_LEVEL.has(key)) error(key, `unknown top-level section '${key}'${didYouMean(key, TOP_LEVEL)}`);
 
   // --- provider local names → addresses (terraform.required_providers, else hashicorp/<name>) ---
   const localToAddr = new Map<string, string>([["terraform", BUILTIN_ADDR]]);
@@ -196,7 +218,10 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
         const pinned = isObj(req) && typeof req.version === "string" ? /^\s*=?\s*v?(\d+\.\d+\.\d+)\s*$/.exec(req.version)?.[1] : undefined;
         const have = schemas.versions[addr];
         if (pinned && have && pinned !== have)
-          warn(`terraform.required_providers.${local}.version`, `the stack pins ${addr} ${pinned} but the loaded schema is ${have}; bump the version in schemas/types.json and run \`node scripts/refresh-schemas.js\``);
+          warn(
+            `terraform.required_providers.${local}.version`,
+            `the stack pins ${addr} ${pinned} but the loaded schema is ${have}; bump the version in schemas/types.json and run \`node scripts/refresh-schemas.js\``,
+          );
       }
     }
   }
@@ -282,9 +307,11 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
     const counted = "count" in body || "for_each" in body;
     const next = rest[1];
     if (counted && next?.kind === "attr")
-      return void error(p, `${where}: ${label}.${name} has count/for_each, so the reference needs an instance key (e.g. ${label}.${name}[0].${next.name}) or a splat`);
-    if (!counted && next?.kind === "index")
-      return void error(p, `${where}: ${label}.${name} has no count/for_each, so it must not be indexed`);
+      return void error(
+        p,
+        `${where}: ${label}.${name} has count/for_each, so the reference needs an instance key (e.g. ${label}.${name}[0].${next.name}) or a splat`,
+      );
+    if (!counted && next?.kind === "index") return void error(p, `${where}: ${label}.${name} has no count/for_each, so it must not be indexed`);
     const block = lookupSchema(kind, type, providerOf(type, body));
     if (!block) return; // its declaration already reported the missing schema
     const missing = walkPath(block, rest.slice(1), type);
@@ -295,7 +322,11 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
   const scanRefs = (v: Json, p: string, bound: ReadonlySet<string>): void => {
     if (typeof v === "string") {
       // Leftover cdktf tokens mean a value was stringified outside synthesis; Terraform rejects them.
-      if (v.includes("${TfToken[")) error(p, `unresolved cdktf token in ${JSON.stringify(v.slice(0, 80))}; resolve it inside the construct tree (e.g. avoid JSON.stringify/String() on tokens)`);
+      if (v.includes("${TfToken["))
+        error(
+          p,
+          `unresolved cdktf token in ${JSON.stringify(v.slice(0, 80))}; resolve it inside the construct tree (e.g. avoid JSON.stringify/String() on tokens)`,
+        );
       else if (hasExpression(v)) for (const chain of scanExpressions(v)) checkRef(chain, p, bound);
     } else if (Array.isArray(v)) v.forEach((x, i) => scanRefs(x, `${p}[${i}]`, bound));
     else if (isObj(v)) {
@@ -412,9 +443,11 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
       const kp = `${p}.${k}`;
       if (k in attrs) checkAttribute(k, attrs[k], v, kp);
       else if (k in blocks) checkBlockType(k, blocks[k], v, kp, dynamicNames.has(k));
-      else if (k === "//" && meta) continue; // HCL JSON comment; cdktf puts its metadata here
+      else if (k === "//" && meta)
+        continue; // HCL JSON comment; cdktf puts its metadata here
       else if (k === "dynamic" && meta) checkDynamic(block, v, kp);
-      else if (meta?.has(k)) continue; // meta-arguments are checked by checkMeta
+      else if (meta?.has(k))
+        continue; // meta-arguments are checked by checkMeta
       else {
         const settable = [...Object.keys(attrs).filter((n) => attrs[n].optional || attrs[n].required), ...Object.keys(blocks)];
         error(kp, `unknown argument '${k}'${didYouMean(k, settable) || (owner ? ` (not in the ${owner} schema)` : "")}`);
@@ -424,8 +457,7 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
       if (a.required && (body[n] === undefined || body[n] === null))
         error(`${p}.${n}`, `missing required argument '${n}'${body[n] === null ? " (it is null; Terraform treats null as unset)" : ""}`);
     for (const [n, bt] of Object.entries(blocks))
-      if (bt.min_items && body[n] === undefined && !dynamicNames.has(n))
-        error(`${p}.${n}`, `missing required block '${n}' (at least ${bt.min_items})`);
+      if (bt.min_items && body[n] === undefined && !dynamicNames.has(n)) error(`${p}.${n}`, `missing required block '${n}' (at least ${bt.min_items})`);
   };
 
   const checkDynamic = (block: SchemaBlock, v: Json, p: string) => {
@@ -471,7 +503,11 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
     ignore.forEach((entry, i) => {
       if (typeof entry !== "string") return;
       const first = stripInterpolation(entry).split(/[.[]/)[0];
-      if (!names.has(first)) error(`${p}.lifecycle.ignore_changes[${i}]`, `ignore_changes names '${first}', which is not an attribute or block of this resource${didYouMean(first, names)}`);
+      if (!names.has(first))
+        error(
+          `${p}.lifecycle.ignore_changes[${i}]`,
+          `ignore_changes names '${first}', which is not an attribute or block of this resource${didYouMean(first, names)}`,
+        );
     });
   };
 
@@ -485,7 +521,8 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
         if (!isObj(cfg)) return void error(p, `expected an object, got ${describe(cfg)}`);
         configured.add(typeof cfg.alias === "string" ? `${local}.${cfg.alias}` : local);
         const schema = providerSchemas[addrOf(local)];
-        if (!schema) return void error(p, `no schema loaded for provider ${addrOf(local)}; add it to schemas/types.json and run \`node scripts/refresh-schemas.js\``);
+        if (!schema)
+          return void error(p, `no schema loaded for provider ${addrOf(local)}; add it to schemas/types.json and run \`node scripts/refresh-schemas.js\``);
         checkBody(schema.provider?.block ?? {}, cfg, p, PROVIDER_META, `${local} provider`);
         scanRefs(cfg, p, new Set());
       });
@@ -501,7 +538,8 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
         const local = providerOf(type, body);
         if (typeof body.provider === "string") {
           const ref = stripInterpolation(body.provider);
-          if (!configured.has(ref)) error(`${p}.provider`, `provider configuration '${ref}' is not declared in the 'provider' section${didYouMean(ref, configured)}`);
+          if (!configured.has(ref))
+            error(`${p}.provider`, `provider configuration '${ref}' is not declared in the 'provider' section${didYouMean(ref, configured)}`);
         } else usedLocals.add(local);
         const addr = addrOf(local);
         const ps = providerSchemas[addr];
@@ -511,9 +549,12 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
           const known = Object.keys((kind === "resource" ? ps?.resource_schemas : ps?.data_source_schemas) ?? {});
           const what = kind === "resource" ? "resource type" : "data source type";
           const version = schemas.versions[addr] ? ` ${schemas.versions[addr]}` : "";
-          error(p, ps
-            ? `${what} '${type}' is not in the loaded schema of ${addr}${version}${didYouMean(type, known)}; if it exists, ${REFRESH_HINT}`
-            : `no schema loaded for provider ${addr} (needed by '${type}'); ${REFRESH_HINT}`);
+          error(
+            p,
+            ps
+              ? `${what} '${type}' is not in the loaded schema of ${addr}${version}${didYouMean(type, known)}; if it exists, ${REFRESH_HINT}`
+              : `no schema loaded for provider ${addr} (needed by '${type}'); ${REFRESH_HINT}`,
+          );
           continue;
         }
         checkBody(block, body, p, kind === "resource" ? RESOURCE_META : DATA_META, type);
@@ -523,7 +564,8 @@ export function validateTerraformJson(doc: unknown, schemas: ProviderSchemas): S
   }
   for (const local of usedLocals) {
     const schema = providerSchemas[addrOf(local)];
-    if (!configured.has(local) && schema?.provider) checkBody(schema.provider.block, {}, `provider.${local}`, PROVIDER_META, `${local} provider (implicit empty configuration)`);
+    if (!configured.has(local) && schema?.provider)
+      checkBody(schema.provider.block, {}, `provider.${local}`, PROVIDER_META, `${local} provider (implicit empty configuration)`);
   }
 
   // Outputs and locals are not schema-checked, but a broken reference in them fails the plan too.
