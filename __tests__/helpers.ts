@@ -22,13 +22,14 @@ export function exampleConfig(patch: (c: any) => void = () => undefined): Bluepr
 
 /**
  * The fixture after the region-failover runbook's promotion (`mysql.source = "secondary"`, no replica),
- * with non-default alert thresholds so that tests also see those flow into the stacks. Several test
+ * with non-default alert thresholds and upgrade wait so that tests also see those flow into the stacks. Several test
  * files read this one variant, so the run synthesizes it once.
  */
 export function promotedConfig(): BlueprintConfig {
   return exampleConfig((c) => {
     c.mysql = { source: "secondary", readReplica: false };
     c.alerts = { ...c.alerts, mysqlCpuPercent: 75, archiveStaleHours: 4 };
+    c.archiver = { upgradeWaitMinutes: 45 };
   });
 }
 

@@ -4,7 +4,7 @@ import { regionProblem } from "./azure-regions";
 import { connectionBudget, largestFittingMaxInstances, MYSQL_MAX_CONNECTIONS_SOURCE, MYSQL_SKUS } from "./capacity";
 import { cidrsOverlap, parseCidr } from "./cidr";
 import cloudflarePlans from "./cloudflare-plans.json";
-import { MATOMO_MIN_VERSION, isMatomoVersionAtLeast } from "../modules/cloud-init/constants";
+import { MATOMO_MIN_VERSION, UPGRADE_WAIT_MINUTES, isMatomoVersionAtLeast } from "../modules/cloud-init/constants";
 import { EMAIL, HOSTNAME, HTTPS_URL, MATOMO_LOGIN, MATOMO_VERSION, isTimezone } from "../modules/common/formats";
 
 /**
@@ -323,6 +323,18 @@ export const configSchema = z
     archiver: z
       .strictObject({
         vmSku: z.string().optional().describe("Overrides the preset's archiver VM SKU (one of config/presets.ts KNOWN_VM_SKUS). @default - from `size`"),
+        upgradeWaitMinutes: z
+          .number()
+          .int()
+          .min(UPGRADE_WAIT_MINUTES.min, `must be at least ${UPGRADE_WAIT_MINUTES.min}: a rolling upgrade of the scale sets takes longer than that`)
+          .max(
+            UPGRADE_WAIT_MINUTES.max,
+            `must be at most ${UPGRADE_WAIT_MINUTES.max} (12 h): past that, finish or fix the rollout by hand (docs/runbooks/upgrade-matomo.md)`,
+          )
+          .default(UPGRADE_WAIT_MINUTES.default)
+          .describe(
+            "On a new `matomo.version`: minutes the archiver waits, before migrating the schema, for every live frontend to run the new code (Matomo cannot serve older code on a newer schema). Then it stops and names the frontends still on older code.",
+          ),
       })
       .prefault({})
       .describe("The archiver VM (hourly core:archive, installs and upgrades)."),

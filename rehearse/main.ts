@@ -385,6 +385,25 @@ class Rehearsal {
     return `${this.archEnv.MATOMO_DB_NAME}.\`${this.archEnv.MATOMO_DB_TABLES_PREFIX}option\``;
   }
 
+  /** What the frontends' health endpoints reported: host name -> code version. */
+  frontendReports(): Record<string, string> {
+    const table = `${this.archEnv.MATOMO_DB_NAME}.\`${this.archEnv.MATOMO_DB_TABLES_PREFIX}${this.archEnv.MATOMO_FRONTEND_REPORT_TABLE}\``;
+    const rows = this.activeDb.must(`SELECT host, code_version FROM ${table} ORDER BY host`);
+    return Object.fromEntries(
+      rows
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")),
+    );
+  }
+
+  /** The archiver's own question before core:update, asked on the archiver as an operator would. */
+  olderFrontends(version: string): string[] {
+    const res = this.hosts.arc.exec([`${PATHS.libDir}/maintenance.sh`, "older-frontends", version]);
+    if (res.code !== 0) throw new Error(`dbtool older-frontends on the archiver: ${res.stderr.trim()}`);
+    return res.stdout.split("\n").filter(Boolean);
+  }
+
   dbAdmin(): string {
     return fs.readFileSync(path.join(this.secretsDir, this.archEnv.MATOMO_SECRET_DB_ADMIN_PASSWORD), "utf8");
   }

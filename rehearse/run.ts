@@ -126,6 +126,27 @@ function frontendsWithoutMatomo(r: Rehearsal): void {
   });
   edgeChecks(r);
   healthDrill(r);
+  codeReports(r);
+}
+
+/** The frontends' code-version reports (healthz.php) and the archiver's query over them, on MariaDB. */
+export function codeReports(r: Rehearsal): void {
+  r.report.check("frontends report their code version through /healthz; the archiver lists those older than a release", () => {
+    r.health("fe1");
+    r.health("fe2");
+    const reports = r.frontendReports();
+    expect(
+      reports["rehearsal-fe1"] === STUB_VERSION && reports["rehearsal-fe2"] === STUB_VERSION,
+      `reports ${JSON.stringify(reports)}, expected both frontends on ${STUB_VERSION}`,
+    );
+    const newer = r.olderFrontends("99.0.0");
+    const same = r.olderFrontends(STUB_VERSION);
+    expect(newer.join(",") === `rehearsal-fe1 ${STUB_VERSION},rehearsal-fe2 ${STUB_VERSION}`, `older than 99.0.0: ${JSON.stringify(newer)}`);
+    expect(same.length === 0, `older than ${STUB_VERSION}: ${JSON.stringify(same)}`);
+    return `${Object.entries(reports)
+      .map(([h, v]) => `${h} ${v}`)
+      .join(", ")}; older than 99.0.0: both; older than ${STUB_VERSION}: none`;
+  });
 }
 
 /** What nginx answers whatever the tree: foreign client CA, other host names, denied paths, the open health path. */

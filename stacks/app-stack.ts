@@ -132,6 +132,7 @@ export class AppStack extends BlueprintStack {
           replicaShares: [{ host: secondaryShare.host, exportPath: secondaryShare.exportPath }],
           superUser: { login: config.matomo.superUserLogin, email: config.matomo.superUserEmail },
           site: { name: config.matomo.siteName, url: config.matomo.siteUrl },
+          upgradeWaitMinutes: config.archiver.upgradeWaitMinutes,
         }),
         encryptionAtHost: config.compute.encryptionAtHost,
         // Read by `npm run report`: the shared-files RPO of the secondary region.

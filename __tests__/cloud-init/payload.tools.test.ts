@@ -307,6 +307,8 @@ describe("3. a downgrade is refused, and /healthz fails while the code is older 
         path.join(dir, "Version.php"),
         "<?php\nfinal class Version\n{\n    public const VERSION = '5.10.0';\n    public const MAJOR_VERSION = 5;\n}\n",
       ),
+      // Reported a moment ago: no code-version report here (it needs MySQL; see the next test and the rehearsal).
+      MATOMO_HEALTH_REPORT_STAMP: write(path.join(dir, "code-reported"), ""),
     };
     // One database per case: Matomo's option table, with or without version_core.
     const versions = ["5.10.0", "5.9.1", "5.11.0", ""];
@@ -331,6 +333,72 @@ describe("3. a downgrade is refused, and /healthz fails while the code is older 
       ["unavailable\n", "version"],
       ["unavailable\n", "version"],
     ]);
+
+    // The code-version report: at most once a minute, and a failed one (SQLite has no MySQL upsert) changes nothing.
+    const stamp = path.join(dir, "code-reported-now");
+    const reporting = { ...env, MATOMO_HEALTH_REPORT_STAMP: stamp, MATOMO_HEALTH_DB_DSN: `sqlite:${dbFile}.5.10.0` };
+    const first = await run("php", [path.join(work, "healthz.php")], { env: reporting });
+    expect([first.stdout, first.stderr]).toEqual(["ok\n", expect.stringContaining("could not report the code version")]);
+    expect(fs.existsSync(stamp)).toBe(true);
+    const second = await run("php", [path.join(work, "healthz.php")], { env: reporting });
+    expect([second.stdout, second.stderr]).toEqual(["ok\n", ""]);
+  });
+});
+
+describe("rolling upgrade: the schema migrates only when no live frontend runs older code", () => {
+  // An archiver on 5.10.0 over a 5.9.0 schema; `sleep` stands for the poll interval and, where a test says
+  // so, is when the old frontend leaves (the scale set replaced it).
+  const upgrading = (name: string, olderFrontends: string, leavesWhilePolling = false) => {
+    const v = vm(name, "archiver", { MATOMO_UPGRADE_WAIT_SECONDS: "90", MATOMO_FRONTEND_POLL_SECONDS: "30" });
+    v.write("www/matomo/config/global.ini.php", PLUGINS_WITH_TM);
+    v.write("share/config/config.ini.php", PLUGINS_WITH_TM);
+    v.write("db.state", "installed\n");
+    v.write("db.db-version", "5.9.0\n");
+    v.write("db.older-frontends", olderFrontends);
+    const leave = leavesWhilePolling ? `rm -f '${v.at("db.older-frontends")}'; ` : "";
+    v.write("stubs/sleep", `#!/bin/bash\n${leave}echo "sleep $*" >>'${v.at("calls.log")}'\n`, 0o755);
+    return v;
+  };
+  const migrations = (v: ReturnType<typeof vm>) => v.calls().filter((c) => c.startsWith("console") && c.includes("core:update"));
+
+  php.test(`waits while a frontend reports older code, then migrates once it is gone${php.label}`, async () => {
+    const v = upgrading("wait-then-update", "matomo-weu00000a 5.9.0\n", true);
+    const r = await v.exec("maintenance.sh", ["install-or-update"]);
+    if (r.code !== 0) throw new Error(show(r));
+    expect(r.stderr).toContain("still on older code: matomo-weu00000a 5.9.0");
+    expect(v.calls().filter((c) => /^(dbtool older|sleep|console --no-ansi core:update)/.test(c))).toEqual([
+      "dbtool older-frontends",
+      "sleep 30",
+      "dbtool older-frontends",
+      "console --no-ansi core:update --yes",
+      "console --no-ansi core:update --yes",
+    ]);
+  });
+
+  php.test(`gives up after the configured wait without touching the schema, naming the frontends and the way out${php.label}`, async () => {
+    const v = upgrading("wait-gives-up", "matomo-weu00000a 5.9.0\nmatomo-neu000003 5.9.0\n");
+    const r = await v.exec("maintenance.sh", ["install-or-update"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /core:update to 5\.10\.0 postponed: after 1 min these frontends still run older code .*matomo-weu00000a 5\.9\.0 matomo-neu000003 5\.9\.0/,
+    );
+    expect(r.stderr).toContain("maintenance.sh update --ignore-old-frontends");
+    expect(v.calls().filter((c) => c === "dbtool older-frontends")).toHaveLength(3);
+    expect(migrations(v)).toEqual([]);
+  });
+
+  php.test(`no wait when nothing migrates (same version) and none when the operator overrides it${php.label}`, async () => {
+    const same = upgrading("wait-same-version", "matomo-weu00000a 5.9.0\n");
+    same.write("db.db-version", "5.10.0\n");
+    expect((await same.exec("maintenance.sh", ["install-or-update"])).code).toBe(0);
+    expect(same.calls()).not.toContain("dbtool older-frontends");
+    const forced = upgrading("wait-overridden", "matomo-weu00000a 5.9.0\n");
+    const r = await forced.exec("maintenance.sh", ["update", "--ignore-old-frontends"]);
+    if (r.code !== 0) throw new Error(show(r));
+    expect(r.stderr).toContain("frontends still on older code will answer 503 after the migration");
+    expect(forced.calls()).not.toContain("dbtool older-frontends");
+    expect(migrations(forced).length).toBeGreaterThan(0);
+    expect((await forced.exec("maintenance.sh", ["update", "--force"])).stderr).toContain("usage:");
   });
 });
 

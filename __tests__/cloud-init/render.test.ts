@@ -293,6 +293,26 @@ describe("role separation", () => {
     }
   });
 
+  test("rolling upgrades: frontends report their code version, the archiver waits for it before core:update", () => {
+    expect(env(frontend)).toMatchObject({ MATOMO_HEALTH_STATE_DIR: PATHS.healthStateDir });
+    const health = fileAt(frontend, `${PATHS.stagedDir}/healthz.php`).content;
+    expect(health).toContain(`'${PATHS.healthStateDir}/code-reported'`);
+    expect(health).toContain("`' . $prefix . 'blueprint_frontends`");
+    expect(env(archiver)).toMatchObject({
+      MATOMO_UPGRADE_WAIT_SECONDS: "7200",
+      MATOMO_FRONTEND_POLL_SECONDS: "30",
+      MATOMO_FRONTEND_LIVE_SECONDS: "180",
+      MATOMO_FRONTEND_REPORT_TABLE: "blueprint_frontends",
+    });
+    expect(env(parseCloudConfig(renderArchiverCloudInit({ ...ARCHIVER_SETTINGS, upgradeWaitMinutes: 30 })))).toMatchObject({
+      MATOMO_UPGRADE_WAIT_SECONDS: "1800",
+    });
+    // The wait comes before the exclusive lock, so archiving goes on while the scale sets roll.
+    const cli = lib(archiver, "maintenance.sh").slice(lib(archiver, "maintenance.sh").indexOf('case "${1:-}:${2:-}" in'));
+    expect(cli.indexOf("wait_for_frontends")).toBeLessThan(cli.indexOf("take_maintenance_lock"));
+    expect(env(frontend)).not.toHaveProperty("MATOMO_UPGRADE_WAIT_SECONDS");
+  });
+
   test("the PHP extensions Matomo needs are installed on both roles", () => {
     for (const doc of [frontend, archiver]) {
       expect(doc.packages).toEqual(
@@ -587,6 +607,8 @@ describe("settings validation", () => {
     ["private key as CA", { originPullCaPem: "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n" }, /^originPullCaPem: /],
     ["unknown field", { extra: 1 } as Partial<MatomoHostSettings>, /extra/],
     ["DB user", { database: { host: "db.example.com", username: "matomo'; --" } }, /^database\.username: /],
+    ["upgrade wait below the bound", { upgradeWaitMinutes: 4 }, /^upgradeWaitMinutes: /],
+    ["upgrade wait above the bound", { upgradeWaitMinutes: 721 }, /^upgradeWaitMinutes: /],
   ])("rejects %s", (_name, patch, expected) => {
     const list = problems(() => renderArchiverCloudInit({ ...ARCHIVER_SETTINGS, ...patch }));
     expect(list.some((p) => expected.test(p))).toBe(true);

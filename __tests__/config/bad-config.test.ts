@@ -45,6 +45,8 @@ const cases: Array<[string, (c: any) => void, string, RegExp]> = [
   ["scale-in above scale-out", (c) => (c.frontends.scaleInCpuPercent = 80), "frontends.scaleInCpuPercent", /below scaleOutCpuPercent/],
   ["unknown VM SKU", (c) => (c.frontends.vmSku = "Standard_B1s"), "frontends.vmSku", /not in the blueprint's VM table/],
   ["unknown archiver VM SKU", (c) => (c.archiver = { vmSku: "Standard_B2s" }), "archiver.vmSku", /not in the blueprint's VM table/],
+  ["archiver upgrade wait too short", (c) => (c.archiver = { upgradeWaitMinutes: 2 }), "archiver.upgradeWaitMinutes", /must be at least 5: a rolling upgrade/],
+  ["archiver upgrade wait too long", (c) => (c.archiver = { upgradeWaitMinutes: 1440 }), "archiver.upgradeWaitMinutes", /must be at most 720 \(12 h\)/],
   [
     "MySQL zones outside the region's zones",
     (c) => {

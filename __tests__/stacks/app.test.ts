@@ -108,6 +108,12 @@ describe("frontend scale set", () => {
     const ci = decode(byPath(promoted["app-neu"], "azurerm_linux_virtual_machine_scale_set", "Frontends/Resource").custom_data);
     expect(ci).toContain("MATOMO_DB_HOST='ctso-matomo-ex-mysql-neu.mysql.database.azure.com'");
   });
+
+  test("the archiver's upgrade wait follows archiver.upgradeWaitMinutes (120 min unless set)", () => {
+    const archiverData = (s: Record<string, TfJson>) => decode(byPath(s["app-weu"], "azurerm_linux_virtual_machine", "Archiver/Resource").custom_data);
+    expect(archiverData(stacks)).toContain("MATOMO_UPGRADE_WAIT_SECONDS='7200'");
+    expect(archiverData(synthAll(promotedConfig()).stacks)).toContain("MATOMO_UPGRADE_WAIT_SECONDS='2700'");
+  });
 });
 
 describe("archiver", () => {

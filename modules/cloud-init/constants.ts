@@ -98,6 +98,8 @@ export const PATHS = {
   commonConfig: "/var/www/matomo/config/common.config.ini.php",
   localConfig: "/var/www/matomo/config/config.ini.php",
   healthScript: "/var/www/matomo-health/healthz.php",
+  /** Health pool's own tmpfs folder: when it last reported this frontend's code version. */
+  healthStateDir: "/run/matomo-health",
   libDir: "/usr/local/lib/matomo",
   stagedDir: "/usr/local/share/matomo",
   releaseKeyFile: "/usr/local/share/matomo/matomo-release-signing-key.asc",
@@ -221,6 +223,24 @@ export const AZURE_PROBE_SOURCE = "168.63.129.16";
 
 /** PHP-FPM workers of the health pool (each may hold one MySQL connection). */
 export const HEALTH_POOL_MAX_CHILDREN = 2;
+
+/**
+ * Rolling upgrades: Matomo serves nothing but its "database has already been upgraded" page
+ * from code older than the schema (core/FrontController.php), so the archiver migrates the
+ * schema only once no live frontend reports older code. Each frontend's health endpoint, on
+ * the MySQL connection it opens anyway, writes its code version to this table of Matomo's
+ * database at most every `reportSeconds`; one not heard of for `liveSeconds` is gone.
+ */
+export const FRONTEND_CODE_REPORT = {
+  table: "blueprint_frontends",
+  reportSeconds: 60,
+  liveSeconds: 180,
+  /** How often the waiting archiver looks again. */
+  pollSeconds: 30,
+} as const;
+
+/** Bounds of the archiver's wait for the frontends' rollout before `core:update` (minutes). */
+export const UPGRADE_WAIT_MINUTES = { min: 5, max: 720, default: 120 } as const;
 
 /** Console cron jobs per frontend that may hold a MySQL connection at once. */
 export const FRONTEND_CRON_DB_CONNECTIONS = 2;

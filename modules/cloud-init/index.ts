@@ -23,6 +23,7 @@ import {
   GEOIP_DBIP_BASE_URL,
   GEOIP_MIN_BYTES,
   HEALTH_POOL_MAX_CHILDREN,
+  FRONTEND_CODE_REPORT,
   LOCK_FILES,
   MATOMO_RELEASE_BASE_URL,
   MATOMO_RELEASE_KEY_URLS,
@@ -155,9 +156,14 @@ function renderEnv(s: ResolvedSettings): string {
           ["MATOMO_GEOIP_MIN_BYTES", String(GEOIP_MIN_BYTES)],
           ["MATOMO_GEOIP_LOCK", LOCK_FILES.geoip],
           ["MATOMO_GEOIP_UPDATED_TAG", SYSLOG_TAGS.geoipUpdated],
+          ["MATOMO_UPGRADE_WAIT_SECONDS", String(s.upgradeWaitMinutes * 60)],
+          ["MATOMO_FRONTEND_POLL_SECONDS", String(FRONTEND_CODE_REPORT.pollSeconds)],
+          ["MATOMO_FRONTEND_LIVE_SECONDS", String(FRONTEND_CODE_REPORT.liveSeconds)],
+          ["MATOMO_FRONTEND_REPORT_TABLE", FRONTEND_CODE_REPORT.table],
         ] as [string, string][])
       : ([
           ["MATOMO_HEALTH_SCRIPT", PATHS.healthScript],
+          ["MATOMO_HEALTH_STATE_DIR", PATHS.healthStateDir],
           ["MATOMO_NGINX_TLS_DIR", PATHS.nginxTlsDir],
           ["MATOMO_NGINX_REALIP_FILE", PATHS.nginxRealIp],
           ["MATOMO_CLOUDFLARE_IPS_URL", CLOUDFLARE_IPS_URL],
@@ -341,6 +347,9 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
         SHARED_CONFIG: PATHS.localConfig,
         COMMON_CONFIG: PATHS.commonConfig,
         VERSION_FILE: `${PATHS.installDir}/core/Version.php`,
+        REPORT_STAMP: `${PATHS.healthStateDir}/code-reported`,
+        REPORT_TABLE: FRONTEND_CODE_REPORT.table,
+        REPORT_SECONDS: FRONTEND_CODE_REPORT.reportSeconds,
       }),
     ),
     file(

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DB_NAME, DB_USERS, SECRET_NAMES } from "../common/secret-names";
-import { DEFAULT_HEALTH_PATH, MATOMO_MIN_VERSION, MatomoRole, isMatomoVersionAtLeast } from "./constants";
+import { DEFAULT_HEALTH_PATH, MATOMO_MIN_VERSION, MatomoRole, UPGRADE_WAIT_MINUTES, isMatomoVersionAtLeast } from "./constants";
 import { EMAIL, HOSTNAME, HTTPS_URL, MATOMO_LOGIN, MATOMO_VERSION, isTimezone } from "../common/formats";
 
 /** An Azure Files NFS share as the VMs mount it. */
@@ -71,6 +71,12 @@ export interface MatomoHostSettings {
   readonly superUser?: { readonly login: string; readonly email: string };
   /** First tracked site (archiver, first install only). */
   readonly site?: { readonly name: string; readonly url: string };
+  /**
+   * Archiver: how long an upgrade waits, before `core:update`, for every live frontend to run
+   * the new code (older code answers 503 on a migrated schema). Then it stops and names them.
+   * @default 120
+   */
+  readonly upgradeWaitMinutes?: number;
   /** IANA time zone of the VMs (cron schedules), PHP and the first site. @default "UTC" */
   readonly timezone?: string;
   /** Health endpoint path on 443. @default "/healthz" */
@@ -96,6 +102,7 @@ export interface ResolvedSettings {
   readonly php: Required<MatomoPhpSettings>;
   readonly superUser?: { readonly login: string; readonly email: string };
   readonly site?: { readonly name: string; readonly url: string };
+  readonly upgradeWaitMinutes: number;
   readonly timezone: string;
   readonly healthPath: string;
   readonly originPullCaPem?: string;
@@ -196,6 +203,7 @@ const schema = z.strictObject({
       url: z.string().regex(HTTPS_URL, "must be an https:// URL"),
     })
     .optional(),
+  upgradeWaitMinutes: z.number().int().min(UPGRADE_WAIT_MINUTES.min).max(UPGRADE_WAIT_MINUTES.max).default(UPGRADE_WAIT_MINUTES.default),
   timezone: z.string().refine(isTimezone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin'").default("UTC"),
   healthPath: z
     .string()
@@ -273,6 +281,7 @@ export function resolveSettings(input: MatomoHostSettings, role: MatomoRole): Re
     php: s.php,
     superUser: s.superUser,
     site: s.site,
+    upgradeWaitMinutes: s.upgradeWaitMinutes,
     timezone: s.timezone,
     healthPath: s.healthPath,
     originPullCaPem: s.originPullCaPem,

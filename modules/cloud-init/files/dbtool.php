@@ -5,6 +5,9 @@
  *   php dbtool.php ensure-user SECRETS_DIR   create/sync the least-privilege Matomo user
  *   php dbtool.php state SECRETS_DIR         print empty | partial | installed
  *   php dbtool.php db-version SECRETS_DIR    print the schema's Matomo version (empty if none)
+ *   php dbtool.php older-frontends SECRETS_DIR VERSION LIVE_SECONDS
+ *                                            print "host code_version" of each frontend that reported
+ *                                            code older than VERSION within LIVE_SECONDS (healthz.php)
  *
  * Non-secret settings come from MATOMO_DB_* environment variables; passwords
  * from files in SECRETS_DIR (tmpfs). Nothing secret is printed.
@@ -125,6 +128,15 @@ function ensureUser(string $secrets): void
     fwrite(STDERR, "[dbtool] user {$user} created/updated with least privileges on {$database}\n");
 }
 
+function tablePrefix(): string
+{
+    $prefix = getenv('MATOMO_DB_TABLES_PREFIX') ?: '';
+    if (!preg_match('/^[a-z0-9_]{0,20}$/', $prefix)) {
+        fail('unexpected characters in the table prefix');
+    }
+    return $prefix;
+}
+
 /**
  * Value of one row of Matomo's option table as the Matomo user: null when the
  * row is missing, false when the table itself is missing.
@@ -133,10 +145,7 @@ function ensureUser(string $secrets): void
 function option(string $secrets, string $name)
 {
     $database = identifier(env('MATOMO_DB_NAME'));
-    $prefix = getenv('MATOMO_DB_TABLES_PREFIX') ?: '';
-    if (!preg_match('/^[a-z0-9_]{0,20}$/', $prefix)) {
-        fail('unexpected characters in the table prefix');
-    }
+    $prefix = tablePrefix();
     $db = connect(identifier(env('MATOMO_DB_USER')), secret($secrets, 'db-password'), $database);
     $tables = $db->prepare('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?');
     $tables->execute([$database, $prefix . 'option']);
@@ -161,13 +170,36 @@ function dbVersion(string $secrets): void
     echo (string) option($secrets, 'version_core') . "\n";
 }
 
+/**
+ * Frontends heard of within $liveSeconds (database time) whose code is older than $version.
+ * No table yet means no frontend has reported: nothing to wait for.
+ */
+function olderFrontends(string $secrets, string $version, int $liveSeconds): void
+{
+    $database = identifier(env('MATOMO_DB_NAME'));
+    $table = tablePrefix() . identifier(env('MATOMO_FRONTEND_REPORT_TABLE'));
+    $db = connect(identifier(env('MATOMO_DB_USER')), secret($secrets, 'db-password'), $database);
+    $exists = $db->prepare('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?');
+    $exists->execute([$database, $table]);
+    if ((int) $exists->fetchColumn() === 0) {
+        return;
+    }
+    $rows = $db->prepare("SELECT host, code_version FROM `{$table}` WHERE seen_at >= UTC_TIMESTAMP() - INTERVAL ? SECOND ORDER BY host");
+    $rows->execute([$liveSeconds]);
+    foreach ($rows->fetchAll(PDO::FETCH_NUM) as [$host, $codeVersion]) {
+        if (version_compare((string) $codeVersion, $version, '<')) {
+            echo preg_replace('/[^A-Za-z0-9._-]/', '?', (string) $host) . ' ' . preg_replace('/[^0-9A-Za-z.-]/', '?', (string) $codeVersion) . "\n";
+        }
+    }
+}
+
 if (PHP_SAPI !== 'cli') {
     exit(1);
 }
 $command = $argv[1] ?? '';
 $secrets = $argv[2] ?? '';
 if ($secrets === '' || !is_dir($secrets)) {
-    fail('usage: dbtool.php ensure-user|state|db-version SECRETS_DIR');
+    fail('usage: dbtool.php ensure-user|state|db-version|older-frontends SECRETS_DIR [...]');
 }
 try {
     switch ($command) {
@@ -180,8 +212,16 @@ try {
         case 'db-version':
             dbVersion($secrets);
             break;
+        case 'older-frontends':
+            $version = $argv[3] ?? '';
+            $live = $argv[4] ?? '';
+            if (!preg_match('/^\d+\.\d+\.\d+/', $version) || !ctype_digit($live)) {
+                fail('usage: dbtool.php older-frontends SECRETS_DIR VERSION LIVE_SECONDS');
+            }
+            olderFrontends($secrets, $version, (int) $live);
+            break;
         default:
-            fail('usage: dbtool.php ensure-user|state|db-version SECRETS_DIR');
+            fail('usage: dbtool.php ensure-user|state|db-version|older-frontends SECRETS_DIR [...]');
     }
 } catch (PDOException $e) {
     // PDO messages name the user and host, never the password.

@@ -9,6 +9,10 @@
  *   - the code is not older than the database's schema (Matomo refuses to
  *     serve that: "Database has already been upgraded"; core/FrontController.php).
  * Otherwise 503 "unavailable"; the reason goes to the PHP-FPM log only.
+ * Once a minute it also writes this frontend's code version to the database,
+ * so that the archiver migrates the schema of an upgrade only when no live
+ * frontend still runs older code (maintenance.sh); that write never changes
+ * the answer.
  * The environment overrides below exist for tests: PHP-FPM clears the
  * environment, so production always uses the defaults.
  */
@@ -20,11 +24,35 @@ header('Cache-Control: no-store');
 
 /** Seconds allowed for the MySQL connection. */
 const DB_CONNECT_TIMEOUT = 2;
+/** Seconds between two reports of this frontend's code version. */
+const REPORT_SECONDS = '{{REPORT_SECONDS}}';
 
 function setting(string $name, string $default): string
 {
     $value = getenv($name);
     return ($value === false || $value === '') ? $default : $value;
+}
+
+/**
+ * Upserts (host name, code version, database time) into {prefix}{{REPORT_TABLE}}, at most
+ * every REPORT_SECONDS per frontend (a stamp on tmpfs). The archiver reads it before
+ * `core:update`. Best effort: a failure is logged and retried a minute later.
+ */
+function reportCodeVersion(PDO $pdo, string $prefix, string $codeVersion, string $stamp): void
+{
+    $last = @filemtime($stamp);
+    if ($last !== false && $last > time() - (int) REPORT_SECONDS) {
+        return;
+    }
+    @touch($stamp);
+    $table = '`' . $prefix . '{{REPORT_TABLE}}`';
+    try {
+        $pdo->exec("CREATE TABLE IF NOT EXISTS {$table} (host VARCHAR(191) NOT NULL PRIMARY KEY, code_version VARCHAR(40) NOT NULL, seen_at DATETIME NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+        $pdo->prepare("INSERT INTO {$table} (host, code_version, seen_at) VALUES (?, ?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE code_version = VALUES(code_version), seen_at = VALUES(seen_at)")
+            ->execute([substr((string) gethostname(), 0, 191), $codeVersion]);
+    } catch (Throwable $e) {
+        error_log('matomo-health: could not report the code version: ' . $e->getMessage());
+    }
 }
 
 function unhealthy(string $check, string $detail): void
@@ -40,6 +68,7 @@ $shareMarker = setting('MATOMO_HEALTH_SHARE_MARKER', '{{SHARE_MARKER}}');
 $sharedConfig = setting('MATOMO_HEALTH_SHARED_CONFIG', '{{SHARED_CONFIG}}');
 $commonConfig = setting('MATOMO_HEALTH_COMMON_CONFIG', '{{COMMON_CONFIG}}');
 $versionFile = setting('MATOMO_HEALTH_VERSION_FILE', '{{VERSION_FILE}}');
+$reportStamp = setting('MATOMO_HEALTH_REPORT_STAMP', '{{REPORT_STAMP}}');
 
 if (!in_array($_SERVER['REQUEST_METHOD'] ?? 'GET', ['GET', 'HEAD'], true)) {
     http_response_code(405);
@@ -92,6 +121,7 @@ if (!preg_match("/\\bVERSION\\s*=\\s*'([^']+)'/", (string) @file_get_contents($v
     unhealthy('version', "no Matomo version in {$versionFile}");
 }
 $codeVersion = $match[1];
+reportCodeVersion($pdo, $prefix, $codeVersion, $reportStamp);
 if ($dbVersion === false) {
     unhealthy('version', 'no version_core in the option table (install not finished)');
 }

@@ -4,7 +4,17 @@
 # so neither runs while the schema changes. Frontends never run this.
 #
 #   maintenance.sh install-or-update   install if the database is empty, else core:update
-#   maintenance.sh update              core:update only (runbook)
+#   maintenance.sh update [--ignore-old-frontends]
+#                                      core:update only (runbook)
+#   maintenance.sh older-frontends [VERSION]
+#                                      live frontends on code older than VERSION
+#                                      (default: this archiver's), one per line
+#
+# Before a core:update that migrates the schema to a newer release it waits,
+# bounded by MATOMO_UPGRADE_WAIT_SECONDS, until no live frontend reports older
+# code (healthz.php reports it): Matomo cannot serve older code on a newer
+# schema, so migrating while the scale sets still roll would take every old
+# frontend out of the pools at once.
 # shellcheck source-path=SCRIPTDIR
 set -Eeuo pipefail
 umask 022
@@ -18,10 +28,39 @@ SECRETS_DIR="${MATOMO_RUN_DIR}/secrets"
 LOCAL_CONFIG="${MATOMO_INSTALL_DIR}/config/config.ini.php"
 SHARED_CONFIG="${MATOMO_SHARE_MOUNT}/config/config.ini.php"
 
-dbtool() {
-  MATOMO_DB_HOST="$MATOMO_DB_HOST" MATOMO_DB_NAME="$MATOMO_DB_NAME" MATOMO_DB_USER="$MATOMO_DB_USER" \
-    MATOMO_DB_ADMIN_USER="$MATOMO_DB_ADMIN_USER" MATOMO_DB_TABLES_PREFIX="$MATOMO_DB_TABLES_PREFIX" \
-    MATOMO_DB_CA_FILE="$MATOMO_DB_CA_FILE" php "${MATOMO_LIB_DIR}/dbtool.php" "$@" "$SECRETS_DIR"
+# Waits until no frontend heard of in the last MATOMO_FRONTEND_LIVE_SECONDS runs
+# code older than MATOMO_VERSION, when core:update would migrate the schema.
+# Outside the maintenance lock: archiving goes on meanwhile.
+wait_for_frontends() {
+  local db_version old attempts attempt=1
+  db_version="$(dbtool db-version)"
+  if [ -z "$db_version" ] || ! version_lt "$db_version" "$MATOMO_VERSION"; then
+    return 0
+  fi
+  attempts=$((MATOMO_UPGRADE_WAIT_SECONDS / MATOMO_FRONTEND_POLL_SECONDS))
+  while :; do
+    old="$(dbtool older-frontends "$MATOMO_VERSION" "$MATOMO_FRONTEND_LIVE_SECONDS")"
+    if [ -z "$old" ]; then
+      log info "no live frontend runs code older than ${MATOMO_VERSION}; migrating the schema from ${db_version}"
+      return 0
+    fi
+    if [ "$attempt" -ge "$attempts" ]; then
+      die "core:update to ${MATOMO_VERSION} postponed: after $((MATOMO_UPGRADE_WAIT_SECONDS / 60)) min these frontends still run older code and would all answer 503 on the migrated schema: $(echo "$old" | tr '\n' ' ')- finish the scale sets' rolling upgrade (reimage instances without the latest model), then 'systemctl restart matomo-provision' here; to migrate anyway: maintenance.sh update --ignore-old-frontends (docs/runbooks/upgrade-matomo.md)"
+    fi
+    log info "waiting for the frontends' rollout before core:update to ${MATOMO_VERSION} (${attempt}/${attempts}); still on older code: $(echo "$old" | tr '\n' ' ')"
+    sleep "$MATOMO_FRONTEND_POLL_SECONDS"
+    attempt=$((attempt + 1))
+  done
+}
+
+# Provisioning fetched the secrets and removes them when it ends; run by hand,
+# this fetches the one the database checks need and removes it on exit.
+ensure_db_secret() {
+  [ ! -s "${SECRETS_DIR}/db-password" ] || return 0
+  install -d -m 0700 -o root -g root "$SECRETS_DIR"
+  trap 'rm -rf "$SECRETS_DIR"' EXIT
+  retry 5 kv_fetch_secret "$MATOMO_SECRET_DB_PASSWORD" "${SECRETS_DIR}/db-password" 0600 root:root ||
+    die "could not read the database password from Key Vault ${MATOMO_KEY_VAULT_NAME}"
 }
 
 link_shared_config() {
@@ -96,7 +135,6 @@ run_update() {
 
 install_or_update() {
   local state
-  dbtool ensure-user
   state="$(dbtool state)"
   if [ "$state" != empty ]; then
     refuse_downgrade
@@ -114,15 +152,34 @@ install_or_update() {
   esac
 }
 
-exec 9<"$MATOMO_MAINTENANCE_LOCK"
-log info "waiting for running archive/scheduled-task jobs (maintenance lock)"
-flock -x -w 7200 9 || die "could not take the maintenance lock within 2 h"
+take_maintenance_lock() {
+  exec 9<"$MATOMO_MAINTENANCE_LOCK"
+  log info "waiting for running archive/scheduled-task jobs (maintenance lock)"
+  flock -x -w 7200 9 || die "could not take the maintenance lock within 2 h"
+}
 
-case "${1:-}" in
-install-or-update) install_or_update ;;
-update)
+case "${1:-}:${2:-}" in
+install-or-update:)
+  dbtool ensure-user
+  wait_for_frontends
+  take_maintenance_lock
+  install_or_update
+  ;;
+update: | update:--ignore-old-frontends)
   [ -f "$SHARED_CONFIG" ] || die "Matomo is not installed yet (no ${SHARED_CONFIG})"
+  if [ "${2:-}" = --ignore-old-frontends ]; then
+    log warning "--ignore-old-frontends: frontends still on older code will answer 503 after the migration"
+  else
+    ensure_db_secret
+    wait_for_frontends
+  fi
+  take_maintenance_lock
   run_update
   ;;
-*) die "usage: $0 install-or-update | update" ;;
+older-frontends:*)
+  ensure_db_secret
+  dbtool older-frontends "${2:-$MATOMO_VERSION}" "$MATOMO_FRONTEND_LIVE_SECONDS"
+  exit 0
+  ;;
+*) die "usage: $0 install-or-update | update [--ignore-old-frontends] | older-frontends [VERSION]" ;;
 esac

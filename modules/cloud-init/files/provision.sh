@@ -131,6 +131,7 @@ configure_php() {
     rm -f "${etc}/fpm/pool.d/www.conf"
     install -d -m 0755 "$(dirname "$MATOMO_HEALTH_SCRIPT")"
     install -m 0644 "${MATOMO_STAGED_DIR}/healthz.php" "$MATOMO_HEALTH_SCRIPT"
+    install -d -o www-data -g www-data -m 0755 "$MATOMO_HEALTH_STATE_DIR"
     "php-fpm${MATOMO_PHP_VERSION}" -t >/dev/null 2>&1 || die "php-fpm configuration test failed"
     systemctl enable "php${MATOMO_PHP_VERSION}-fpm" >/dev/null 2>&1
     # Restart, not reload: picks up the new code and empties opcache.
