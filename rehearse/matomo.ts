@@ -268,7 +268,7 @@ function upgradeDrill(r: Rehearsal): void {
     r.report.skip("drill: rolling upgrade with one frontend on the old code", "needs --next-release PATH (the next Matomo release and its .asc)");
     return;
   }
-  r.report.check("drill: rolling upgrade, frontends on old and new code around the archiver's core:update", () => {
+  r.report.check("drill: rolling upgrade, the archiver migrates the schema only after every frontend runs the new code", () => {
     const version = tarballVersion(next);
     expect(keyFileFingerprint(r.opts.releaseKey!) === r.pin, "--next-release must be signed by the --release-key key");
     r.publishRelease(next, r.opts.releaseKey!);
@@ -305,18 +305,30 @@ function upgradeDrill(r: Rehearsal): void {
     const f = r.boot(r.host("fe2", "frontend"), payloads.frontend);
     expect(f.code === 0, `fe2 on ${version}: ${tail(f, 8)}`);
     safe(`new code, schema ${schema()}`, { fe1: look("fe1"), fe2: look("fe2") });
-    // 2. The archiver is replaced and runs core:update; fe1 still runs the old code.
+    // 2. The archiver is replaced while fe1 still runs the old code: it waits for the rollout
+    //    (archiver.upgradeWaitMinutes, compressed here) and stops without migrating the schema.
+    const before = schema();
     Net.killAll("arc");
     const a = r.boot(r.host("arc", "archiver"), payloads.archiver);
-    expect(a.code === 0, `archiver on ${version}: ${tail(a, 8)}`);
-    const oldOnNew = look("fe1");
-    safe(`schema ${schema()}`, { fe1: oldOnNew, fe2: look("fe2") });
-    expect(oldOnNew.health === 503, `old-code frontend health ${oldOnNew.health} on a newer schema: it would stay in the pool`);
-    // 3. fe1 rolls too.
+    const said = a.stdout + a.stderr;
+    expect(a.code !== 0 && /core:update to \S+ postponed/.test(said), `archiver migrated with fe1 on the old code: ${tail(a, 8)}`);
+    expect(/rehearsal-fe1 /.test(said) && !/rehearsal-fe2 /.test(said), `the frontends named are not exactly fe1: ${tail(a, 4)}`);
+    expect(schema() === before, `schema changed from ${before} to ${schema()} while fe1 ran the old code`);
+    const waited = (said.match(/waiting for the frontends' rollout/g) ?? []).length;
+    const oldOnOld = look("fe1");
+    safe(`archiver waits (${waited} polls), schema ${schema()}`, { fe1: oldOnOld, fe2: look("fe2") });
+    expect(oldOnOld.health === 200, `old-code frontend health ${oldOnOld.health} while the schema is unchanged`);
+    // 3. fe1 rolls too; the archiver's provisioning, restarted, now migrates.
     Net.killAll("fe1");
     const f1 = r.boot(r.host("fe1", "frontend"), payloads.frontend);
     expect(f1.code === 0, `fe1 on ${version}: ${tail(f1, 8)}`);
-    safe("all new", { fe1: look("fe1"), fe2: look("fe2") });
+    look("fe1"); // its first probe reports the new code
+    expect(r.olderFrontends(version).length === 0, `still reported older than ${version}: ${r.olderFrontends(version)}`);
+    Net.killAll("arc");
+    const migrated = r.boot(r.host("arc", "archiver"), payloads.archiver);
+    expect(migrated.code === 0, `archiver on ${version} after the rollout: ${tail(migrated, 8)}`);
+    expect(schema() === version, `schema ${schema()} after core:update, expected ${version}`);
+    safe(`all new, schema ${schema()}`, { fe1: look("fe1"), fe2: look("fe2") });
     r.currentFrontend = payloads.frontend;
     // 4. Pinning the old release again is refused on the archiver (no schema downgrade).
     Net.killAll("arc");
