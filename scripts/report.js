@@ -39,8 +39,6 @@ const SRC = {
 const PLAN_LIMITS = require("../config/cloudflare-plans.json");
 /** Provider defaults when an attribute is absent (SRC.cfDefaults). */
 const MONITOR_DEFAULTS = { interval: 60, timeout: 5, retries: 2, consecutive_down: 0, consecutive_up: 0 };
-/** Tag the app stacks may put on the archiver to declare its copy interval to the secondary share. */
-const SYNC_TAG = "matomo-shared-sync-seconds";
 
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -51,7 +49,10 @@ function loadStacks(outdir) {
   const dir = path.join(outdir, "stacks");
   const edgeFile = path.join(dir, "edge", "cdk.tf.json");
   if (!fs.existsSync(edgeFile)) return { error: `${edgeFile} not found: run \`npm run synth\` first (and check that the blueprint builds the edge stack).` };
-  const stacks = { edge: readJson(edgeFile), data: undefined, apps: {} };
+  // What synth derived from the config (stacks/facts.ts): the plan, the copy interval, the stack names.
+  const factsFile = path.join(outdir, "facts.json");
+  if (!fs.existsSync(factsFile)) return { error: `${factsFile} not found: run \`npm run synth\` again (this output predates facts.json).` };
+  const stacks = { facts: readJson(factsFile), edge: readJson(edgeFile), data: undefined, apps: {} };
   const dataFile = path.join(dir, "data", "cdk.tf.json");
   if (fs.existsSync(dataFile)) stacks.data = readJson(dataFile);
   for (const id of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
@@ -85,12 +86,11 @@ function detection(m) {
   };
 }
 
-function edgeBudget(edge) {
+function edgeBudget(edge, facts) {
   const monitors = resources(edge, "cloudflare_load_balancer_monitor");
   if (monitors.length !== 1) throw new Error(`expected one cloudflare_load_balancer_monitor in the edge stack, found ${monitors.length}`);
   const [monitorId, m] = monitors[0];
-  const planMatch = /plan=(\w+)/.exec(m.description || "");
-  const plan = planMatch ? planMatch[1] : undefined;
+  const plan = facts.edge.plan;
   const pools = resources(edge, "cloudflare_load_balancer_pool").map(([id, p]) => ({
     id,
     name: p.name,
@@ -133,18 +133,6 @@ function webBudget(apps) {
   return { regions };
 }
 
-function syncIntervalSeconds(apps) {
-  for (const app of Object.values(apps)) {
-    for (const type of Object.keys(app.resource || {})) {
-      for (const [, r] of resources(app, type)) {
-        const v = r.tags && r.tags[SYNC_TAG];
-        if (v !== undefined && /^\d+$/.test(String(v))) return Number(v);
-      }
-    }
-  }
-  return undefined;
-}
-
 function dataBudget(data) {
   if (!data) return undefined;
   const servers = resources(data, "azurerm_mysql_flexible_server").map(([, s]) => s);
@@ -172,10 +160,10 @@ function dataBudget(data) {
 /** The whole budget as data (tests read this). */
 function computeBudget(stacks) {
   return {
-    edge: edgeBudget(stacks.edge),
+    edge: edgeBudget(stacks.edge, stacks.facts),
     web: webBudget(stacks.apps || {}),
     data: dataBudget(stacks.data),
-    syncIntervalSeconds: syncIntervalSeconds(stacks.apps || {}),
+    syncIntervalSeconds: stacks.facts.sharedFiles.syncIntervalSeconds,
   };
 }
 
@@ -282,12 +270,7 @@ function formatBudget(b) {
   const shares = ((d && d.files) || []).filter((f) => f.kind === "FileStorage");
   const allZrs = shares.length > 0 && shares.every((f) => f.replication === "ZRS");
   line(`shared files, zone loss: ${allZrs ? "RTO seconds, RPO 0 (every share ZRS)" : "not zone-redundant everywhere: see above"}`, SRC.filesZrs);
-  line(
-    b.syncIntervalSeconds !== undefined
-      ? `shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval ${b.syncIntervalSeconds} s`
-      : `shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval (not declared in cdktf.out: the app stack has no '${SYNC_TAG}' tag)`,
-    SRC.adr0010,
-  );
+  line(`shared files, region loss: ${shares.length} per-region shares; RPO = archiver copy interval ${b.syncIntervalSeconds} s`, SRC.adr0010);
 
   head("End to end");
   line(`secondary region lost: the primary keeps serving; the secondary pool leaves rotation within ${m.worstTimeoutSeconds} s`, SRC.derived);
@@ -327,4 +310,4 @@ function main(argv) {
 
 if (require.main === module) process.exit(main(process.argv.slice(2)));
 
-module.exports = { computeBudget, formatBudget, loadStacks, detection, main, SRC, SYNC_TAG };
+module.exports = { computeBudget, formatBudget, loadStacks, detection, main, SRC };

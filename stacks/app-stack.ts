@@ -6,14 +6,12 @@ import { DataStack } from "./data-stack";
 import { RegionalLoadBalancer } from "../modules/frontend/regional-load-balancer";
 import { FrontendScaleSet } from "../modules/frontend/frontend-scale-set";
 import { ArchiverVm } from "../modules/archiver/archiver-vm";
-import { CRON_JOBS, DEFAULT_HEALTH_PATH, MatomoHostSettings, renderArchiverCloudInit, renderFrontendCloudInit } from "../modules/cloud-init";
-import { resolveSizing } from "../modules/common/sizing";
+import { DEFAULT_HEALTH_PATH, MatomoHostSettings, renderArchiverCloudInit, renderFrontendCloudInit } from "../modules/cloud-init";
 import { suppressRule } from "../policies/suppressions";
 import { MetricAlerts } from "../modules/monitoring/alerts";
 import { frontendAlerts, loadBalancerAlerts } from "../modules/monitoring/catalog";
 import { ArchiveHeartbeat } from "../modules/monitoring/archive-heartbeat";
 import { SYSLOG_TAGS } from "../modules/cloud-init";
-import type { CronJob } from "../modules/cloud-init/constants";
 
 export interface AppStackProps extends BlueprintStackProps {
   readonly region: RegionKey;
@@ -25,17 +23,6 @@ export interface AppStackProps extends BlueprintStackProps {
    * certificate (edge) at first boot.
    */
   readonly after?: readonly TerraformStack[];
-}
-
-/** Seconds between copies of the shared set to the other region, from the archiver's cron. */
-export function shareSyncIntervalSeconds(jobs: readonly CronJob[] = CRON_JOBS): number {
-  const job = jobs.find((j) => j.name === "share-sync");
-  const minutes = job ? /^\*\/(\d+) /.exec(job.schedule)?.[1] : undefined;
-  if (!minutes)
-    throw new Error(
-      `share-sync cron schedule '${job?.schedule ?? "(no share-sync job)"}' must run every N minutes: set it to '*/N * * * *' in CRON_JOBS (modules/cloud-init/constants.ts)`,
-    );
-  return Number(minutes) * 60;
 }
 
 /**
@@ -56,7 +43,7 @@ export class AppStack extends BlueprintStack {
     const region = config.regions[props.region];
     const network = core.networks[props.region];
     const isPrimary = props.region === "primary";
-    const sizing = resolveSizing(config);
+    const sizing = this.facts.sizing;
     const rg = network.resourceGroup.name;
     const workspaceId = core.logAnalytics.workspace.id;
     const maxInstances = sizing.maxInstances;
@@ -135,8 +122,7 @@ export class AppStack extends BlueprintStack {
           upgradeWaitMinutes: config.archiver.upgradeWaitMinutes,
         }),
         encryptionAtHost: config.compute.encryptionAtHost,
-        // Read by `npm run report`: the shared-files RPO of the secondary region.
-        tags: { ...tags, "matomo-shared-sync-seconds": String(shareSyncIntervalSeconds()) },
+        tags,
       });
     }
 

@@ -4,6 +4,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { BlueprintConfig } from "../config";
 import { Naming } from "../modules/common/naming";
 import { standardTags } from "../modules/common/tags";
+import { EnvironmentFacts, environmentFacts } from "./facts";
 
 export interface BlueprintStackProps {
   /** The validated environment config. */
@@ -19,6 +20,8 @@ export interface BlueprintStackProps {
 export abstract class BlueprintStack extends TerraformStack {
   readonly config: BlueprintConfig;
   readonly naming: Naming;
+  /** Derived once per config (stacks/facts.ts) and shared by every stack. */
+  readonly facts: EnvironmentFacts;
   readonly tags: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: BlueprintStackProps) {
@@ -26,6 +29,7 @@ export abstract class BlueprintStack extends TerraformStack {
     const { config } = props;
     this.config = config;
     this.naming = new Naming(config);
+    this.facts = environmentFacts(config);
     this.tags = standardTags(config);
 
     if (config.backend.type === "azurerm") {

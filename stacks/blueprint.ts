@@ -6,6 +6,7 @@ import { EdgeStack } from "./edge-stack";
 import { AppStack } from "./app-stack";
 import { REGION_KEYS, RegionKey } from "./core-stack";
 import { BlueprintChecks } from "../policies/pack";
+import { environmentFacts } from "./facts";
 
 export interface Blueprint {
   readonly core: CoreStack;
@@ -19,11 +20,12 @@ export interface Blueprint {
 
 /** Builds every stack of one environment and applies the policy pack to each. */
 export function buildBlueprint(app: App, config: BlueprintConfig): Blueprint {
+  const { appStacks } = environmentFacts(config);
   const core = new CoreStack(app, "core", { config });
   const data = new DataStack(app, "data", { config, core });
   const edge = new EdgeStack(app, "edge", { config, core });
   const apps = Object.fromEntries(
-    REGION_KEYS.map((region) => [region, new AppStack(app, `app-${config.regions[region].shortName}`, { config, region, core, data, after: [data, edge] })]),
+    REGION_KEYS.map((region) => [region, new AppStack(app, appStacks[region], { config, region, core, data, after: [data, edge] })]),
   ) as Record<RegionKey, AppStack>;
   const checks = new BlueprintChecks();
   // cdktf runs aspects from each stack down, so an aspect on the App would never run.

@@ -7,7 +7,6 @@ import { MatomoDatabase } from "../modules/mysql/matomo-database";
 import { NfsShare } from "../modules/shared-files/nfs-share";
 import { ManagedSecret } from "../modules/key-vault/key-vault";
 import { DB_NAME, DB_USERS, SECRET_NAMES } from "../modules/common/secret-names";
-import { resolveSizing } from "../modules/common/sizing";
 import { MetricAlerts } from "../modules/monitoring/alerts";
 import { mysqlReplicaAlerts, mysqlServerAlerts } from "../modules/monitoring/catalog";
 
@@ -29,7 +28,7 @@ export class DataStack extends BlueprintStack {
     super(scope, id, props);
     const { config, naming, tags } = this;
     const { core } = props;
-    const sizing = resolveSizing(config);
+    const sizing = this.facts.sizing;
     const workspaceId = core.logAnalytics.workspace.id;
     new RandomProvider(this, "random", {});
 

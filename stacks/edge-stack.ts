@@ -8,7 +8,7 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { BlueprintStack, BlueprintStackProps } from "./base-stack";
 import { CoreStack, REGION_KEYS, RegionKey } from "./core-stack";
-import { EDGE_TTL_FLOOR_SECONDS, loginRateLimitFor, monitorTimingFor, MonitorTiming, TRACKER_JS_EDGE_TTL_SECONDS } from "../modules/edge/plan-profile";
+import { EDGE_TTL_FLOOR_SECONDS, loginRateLimitFor, MonitorTiming, TRACKER_JS_EDGE_TTL_SECONDS } from "../modules/edge/plan-profile";
 import { OriginHealthMonitor } from "../modules/edge/health-monitor";
 import { RegionalOriginPool } from "../modules/edge/origin-pool";
 import { GlobalLoadBalancer } from "../modules/edge/global-load-balancer";
@@ -56,7 +56,7 @@ export class EdgeStack extends BlueprintStack {
     new CloudflareProvider(this, "cloudflare", {});
     new TlsProvider(this, "tls", {});
 
-    this.monitorTiming = monitorTimingFor(cf.plan, cf.monitorIntervalSeconds);
+    this.monitorTiming = this.facts.edge.monitor;
     this.monitor = new OriginHealthMonitor(this, "HealthMonitor", {
       accountId: cf.accountId,
       hostname,

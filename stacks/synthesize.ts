@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import { BlueprintConfig } from "../config";
 import { buildBlueprint } from "./blueprint";
 import { BlueprintChecks, POLICY_REPORT_FILE, policyReport, policyReportLines } from "../policies/pack";
+import { environmentFacts, FACTS_FILE } from "./facts";
 
 /** Builds the stacks; returns the policy pack it applied, if any, for the report. */
 type Build = (app: App, config: BlueprintConfig) => { readonly checks?: BlueprintChecks } | void;
@@ -26,7 +27,8 @@ export interface SynthesizeOptions {
 /**
  * Synthesizes one environment into a staging directory and swaps it into
  * `outdir` only when every stack synthesized and no policy error was raised,
- * so a failed run never leaves `cdktf.out` half-written.
+ * so a failed run never leaves `cdktf.out` half-written. Beside the stacks it writes
+ * `policy-report.json` and `facts.json` (stacks/facts.ts).
  */
 export function synthesizeEnvironment(config: BlueprintConfig, outdir: string, build: Build = buildBlueprint, options: SynthesizeOptions = {}): void {
   const staging = `${outdir}.staging`;
@@ -37,6 +39,7 @@ export function synthesizeEnvironment(config: BlueprintConfig, outdir: string, b
     const app = new App({ outdir: staging, stackTraces: false });
     const built = build(app, config);
     app.synth();
+    fs.writeFileSync(path.join(staging, FACTS_FILE), JSON.stringify(environmentFacts(config), null, 2) + "\n");
     if (built?.checks) {
       const report = policyReport(config.environment, built.checks.findings);
       fs.writeFileSync(path.join(staging, POLICY_REPORT_FILE), JSON.stringify(report, null, 2) + "\n");

@@ -9,7 +9,6 @@ interface ReportModule {
   loadStacks(outdir: string): any;
   computeBudget(stacks: any): any;
   formatBudget(budget: any): string;
-  SYNC_TAG: string;
 }
 // Plain Node script (no build step); typed here by hand.
 
@@ -39,6 +38,15 @@ test("without a synthesized edge stack it says what to do and exits 1", () => {
   const { rc, err } = run(["--outdir", empty]);
   expect(rc).toBe(1);
   expect(err).toMatch(/stacks\/edge\/cdk\.tf\.json not found: run `npm run synth` first/);
+});
+
+test("an output without facts.json (synthesized by an older version) is refused with the fix", () => {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
+  fs.cpSync(outdir, copy, { recursive: true });
+  fs.rmSync(path.join(copy, "facts.json"));
+  const { rc, err } = run(["--outdir", copy]);
+  expect(rc).toBe(1);
+  expect(err).toMatch(/facts\.json not found: run `npm run synth` again/);
 });
 
 test("Pro: detection 0-75 s from the synthesized monitor, with the derivation", () => {
@@ -96,14 +104,16 @@ test("numbers are computed from the JSON, not fixed: a changed monitor changes t
   const file = path.join(copy, "stacks/edge/cdk.tf.json");
   const edge = JSON.parse(fs.readFileSync(file, "utf8"));
   const monitor: any = Object.values(edge.resource.cloudflare_load_balancer_monitor)[0];
-  Object.assign(monitor, { interval: 15, timeout: 5, retries: 1, consecutive_down: 2, description: "x (plan=business)" });
+  Object.assign(monitor, { interval: 15, timeout: 5, retries: 1, consecutive_down: 2 });
   fs.writeFileSync(file, JSON.stringify(edge));
+  const factsFile = path.join(copy, "facts.json");
+  fs.writeFileSync(factsFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(factsFile, "utf8")), edge: { plan: "business" } }));
   const b = report.computeBudget(report.loadStacks(copy));
   expect(b.edge.monitor).toMatchObject({ bestSeconds: 15, worstFastSeconds: 30, worstTimeoutSeconds: 40 });
   expect(b.edge.planFloorSeconds).toBe(15);
 });
 
-test("app stacks, when present, give the LB probe detection and the shared-files copy interval", () => {
+test("app stacks, when present, give the LB probe detection; the shared-files copy interval comes from facts.json", () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
   fs.cpSync(outdir, copy, { recursive: true });
   for (const stack of fs.readdirSync(path.join(copy, "stacks")).filter((s) => s.startsWith("app-")))
@@ -112,10 +122,11 @@ test("app stacks, when present, give the LB probe detection and the shared-files
   const app = {
     resource: {
       azurerm_lb_probe: { p: { interval_in_seconds: 5, probe_threshold: 2, protocol: "Https" } },
-      azurerm_linux_virtual_machine: { archiver: { tags: { [report.SYNC_TAG]: "300" } } },
     },
   };
   fs.writeFileSync(path.join(copy, "stacks/app-weu/cdk.tf.json"), JSON.stringify(app));
+  const factsFile = path.join(copy, "facts.json");
+  fs.writeFileSync(factsFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(factsFile, "utf8")), sharedFiles: { syncIntervalSeconds: 300 } }));
   const b = report.computeBudget(report.loadStacks(copy));
   expect(b.web.regions).toEqual([{ stack: "app-weu", probes: [{ interval: 5, threshold: 2, detectionSeconds: 10 }], zones: [] }]);
   expect(b.syncIntervalSeconds).toBe(300);

@@ -125,7 +125,6 @@ describe("archiver", () => {
       disable_password_authentication: true,
       encryption_at_host_enabled: true,
       os_disk: expect.objectContaining({ storage_account_type: "Premium_LRS" }),
-      tags: expect.objectContaining({ "matomo-shared-sync-seconds": "300" }),
     });
     expect(vm.depends_on).toEqual([
       expect.stringMatching(/^azurerm_lb_outbound_rule\.LoadBalancer_ArchiverEgress_/),

@@ -1,4 +1,4 @@
-import { shareSyncIntervalSeconds } from "../../stacks/app-stack";
+import { shareSyncIntervalSeconds } from "../../stacks/facts";
 import { CRON_JOBS, CronJob } from "../../modules/cloud-init/constants";
 
 const job = (schedule: string): CronJob => ({ ...CRON_JOBS.find((j) => j.name === "share-sync")!, schedule });

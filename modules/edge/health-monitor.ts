@@ -12,7 +12,7 @@ export interface OriginHealthMonitorProps {
   readonly timing: MonitorTiming;
   /** Health path served by every frontend. @default "/healthz" */
   readonly path?: string;
-  /** Free text; the failover report reads `plan=<plan>` from it. */
+  /** Free text shown in Cloudflare's dashboard. */
   readonly description: string;
 }
 
