@@ -10,12 +10,14 @@ import { vmSizes } from "./checks/vm-sizes";
 import { vcpuQuota } from "./checks/vcpu-quota";
 import { mysqlSku } from "./checks/mysql-sku";
 import { keyVaultRunnerAccess } from "./checks/key-vault-runner-access";
+import { templateValuesCheck } from "./checks/template-values";
 import { cloudflareZone } from "./checks/cloudflare-zone";
 import { cloudflareLoadBalancing } from "./checks/cloudflare-load-balancing";
 import { cloudflareCheckRegions } from "./checks/cloudflare-check-regions";
 
 /** Every check, in the order they are reported. */
 export const CHECKS: readonly Check[] = [
+  templateValuesCheck,
   resourceProviders,
   previewFeatures,
   vmSizes,

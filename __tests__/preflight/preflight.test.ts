@@ -7,10 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CredentialUnavailableError } from "@azure/identity";
-import { ENVIRONMENTS, parseConfig, type BlueprintConfigInput } from "../../config";
+import { ENVIRONMENTS, loadEnvironment, parseConfig, type BlueprintConfigInput } from "../../config";
 import { fixtureEnvironment } from "../fixture-environment";
 import { main } from "../../preflight/cli";
 import { CHECKS, runPreflight } from "../../preflight/run";
+import { templateValues } from "../../preflight/checks/template-values";
 import { AZURERM_RESOURCE_PROVIDERS, requiredProviders } from "../../preflight/checks/resource-providers";
 import { planTier } from "../../preflight/checks/cloudflare-zone";
 import { parseMysqlSku } from "../../preflight/checks/mysql-sku";
@@ -62,6 +63,11 @@ async function run(account: string, argv: string[] = [], egressIp = "203.0.113.5
   return { code, out: out.join("\n"), err: err.join("\n"), recorded };
 }
 
+// The recorded accounts answer the checks that ask Azure, Cloudflare or the runner; the offline template check
+// (which the placeholder IDs above fail by design) has its own tests below.
+const ACCOUNT_CHECKS = CHECKS.filter((c) => c.needs.length > 0);
+const accountOnly = ["--only", ACCOUNT_CHECKS.map((c) => c.id).join(",")];
+
 const statusLines = (out: string) =>
   Object.fromEntries(
     out
@@ -70,23 +76,23 @@ const statusLines = (out: string) =>
       .map((l) => [l.split(/\s+/)[1], l.split(" ")[0]]),
   );
 
-test("the passing account passes every check, with one status line per check and a summary", async () => {
-  const { code, out, err, recorded } = await run("good");
+test("the passing account passes every account check, with one status line per check and a summary", async () => {
+  const { code, out, err, recorded } = await run("good", accountOnly);
   expect(err).toBe("");
   expect(recorded.unexpected).toEqual([]);
-  expect(statusLines(out)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, "PASS"])));
+  expect(statusLines(out)).toEqual(Object.fromEntries(ACCOUNT_CHECKS.map((c) => [c.id, "PASS"])));
   expect(out).toMatch(/PASS vcpu-quota .*westeurope standardDSv5Family 52\/96 free/);
   expect(out).toMatch(/PASS mysql-sku .*GP_Standard_D4ds_v4 with zone-redundant HA in westeurope zones 1\/2, replica in northeurope/);
-  expect(out.split("\n").at(-1)).toBe(`preflight '${ENV}': ${CHECKS.length} passed, 0 failed, 0 skipped`);
+  expect(out.split("\n").at(-1)).toBe(`preflight '${ENV}': ${ACCOUNT_CHECKS.length} passed, 0 failed, 0 skipped`);
   expect(code).toBe(0);
   // Each listing is fetched once even though two checks read it.
   expect(recorded.requests.filter((r) => r.includes("/skus?"))).toHaveLength(2);
 });
 
-test("the failing account fails every check and lists every problem with its fix", async () => {
-  const { code, out, recorded } = await run("bad", [], "198.51.100.7");
+test("the failing account fails every account check and lists every problem with its fix", async () => {
+  const { code, out, recorded } = await run("bad", accountOnly, "198.51.100.7");
   expect(recorded.unexpected).toEqual([]);
-  expect(statusLines(out)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, "FAIL"])));
+  expect(statusLines(out)).toEqual(Object.fromEntries(ACCOUNT_CHECKS.map((c) => [c.id, "FAIL"])));
   const expected: RegExp[] = [
     /Microsoft\.DBforMySQL is NotRegistered: run `az provider register --namespace Microsoft\.DBforMySQL --wait`/,
     /Microsoft\.Insights is still Registering/,
@@ -102,7 +108,7 @@ test("the failing account fails every check and lists every problem with its fix
   ];
   for (const re of expected) expect(out).toMatch(re);
   expect(out.split("\n").filter((l) => l.startsWith("    - "))).toHaveLength(expected.length);
-  expect(out).toMatch(new RegExp(`preflight '${ENV}': 0 passed, ${CHECKS.length} failed, 0 skipped: fix every problem above`));
+  expect(out).toMatch(new RegExp(`preflight '${ENV}': 0 passed, ${ACCOUNT_CHECKS.length} failed, 0 skipped: fix every problem above`));
   expect(code).toBe(1);
 });
 
@@ -110,6 +116,7 @@ test("--json reports the same results as data", async () => {
   const { code, out } = await run("bad", ["--json"], "198.51.100.7");
   const report = JSON.parse(out);
   expect(report.summary).toEqual({ passed: 0, failed: CHECKS.length, skipped: 0 });
+  expect(report.checks.find((c: any) => c.id === "template-values").problems.length).toBeGreaterThan(5);
   expect(report.checks.find((c: any) => c.id === "preview-features").problems).toHaveLength(2);
   expect(report.checks.every((c: any) => c.sources.every((s: string) => s.startsWith("https://")))).toBe(true);
   expect(code).toBe(1);
@@ -401,4 +408,46 @@ test("zone plan tiers come from legacy_id, or from the name for plans without on
 test("Terraform MySQL SKU names map to the capability API's editions", () => {
   expect(parseMysqlSku("GP_Standard_D4ds_v4")).toEqual({ editions: ["GeneralPurpose"], name: "Standard_D4ds_v4" });
   expect(parseMysqlSku("MO_Standard_E8ds_v4")).toEqual({ editions: ["MemoryOptimized", "BusinessCritical"], name: "Standard_E8ds_v4" });
+});
+
+describe("template-values (offline: run by the workflows before planning)", () => {
+  const realistic: BlueprintConfigInput = {
+    ...prod,
+    azure: { subscriptionId: "3f2b8c1e-5a4d-4e7f-9c1b-2d6e8f0a1b3c", tenantId: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d" },
+    hostname: "analytics.shop-nord.eu",
+    cloudflare: { ...prod.cloudflare!, accountId: "0d9f7c3b2a1e4f5d6c7b8a9e0f1d2c3b", zoneId: "7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b", zoneName: "shop-nord.eu" },
+    matomo: { ...prod.matomo!, superUserEmail: "web-analytics@shop-nord.eu", siteUrl: "https://www.shop-nord.eu" },
+    alerts: { email: "oncall@shop-nord.eu" },
+    keyVault: { allowedCidrs: ["20.50.10.0/28"] },
+  };
+  test("a config with real values passes", () => {
+    expect(templateValues(parseConfig("t", realistic))).toEqual([]);
+  });
+  test("every template value is named with its field and fix: the placeholder IDs, documentation domains and ranges", () => {
+    const problems = templateValues(
+      parseConfig("t", { ...prod, admin: { sshPublicKey: `${prod.admin!.sshPublicKey.split(" ").slice(0, 2).join(" ")} replace-me` } }),
+    );
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(
+      [
+        "admin.sshPublicKey",
+        "alerts.email",
+        "azure.subscriptionId",
+        "azure.tenantId",
+        "cloudflare.accountId",
+        "cloudflare.zoneId",
+        "cloudflare.zoneName",
+        "hostname",
+        "keyVault.allowedCidrs",
+        "matomo.siteUrl",
+        "matomo.superUserEmail",
+      ].sort(),
+    );
+    expect(problems.find((p) => p.startsWith("keyVault.allowedCidrs"))).toMatch(
+      /'203\.0\.113\.0\/28' is inside 203\.0\.113\.0\/24, reserved for documentation \(https:\/\/www\.rfc-editor\.org\/rfc\/rfc5737\)/,
+    );
+    expect(problems.find((p) => p.startsWith("hostname"))).toMatch(/documentation or fictitious domain .*rfc2606.*use your own/);
+  });
+  test("the shipped prod template fails it until every REPLACE value is replaced", () => {
+    expect(templateValues(loadEnvironment("prod")).length).toBeGreaterThanOrEqual(9);
+  });
 });
