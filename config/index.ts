@@ -1,5 +1,5 @@
 import { BlueprintConfig, BlueprintConfigInput } from "./schema";
-import { ConfigError, parseConfig } from "./load";
+import { ConfigError, exportedConfig, parseConfig } from "./load";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -20,14 +20,7 @@ export function discoverEnvironments(dir: string = path.join(__dirname, "environ
   for (const file of fs.readdirSync(dir).sort()) {
     const m = ENVIRONMENT_FILE.exec(file);
     if (!m || file.endsWith(".d.ts")) continue;
-    const exported = Object.values(require(path.join(dir, file)) as Record<string, unknown>).filter((v) => v && typeof v === "object");
-    const configs = [...new Set(exported)];
-    if (configs.length !== 1) {
-      throw new Error(
-        `config/environments/${m[1]}.${m[2]} must export exactly one environment config object (found ${configs.length}); see config/environments/example.ts`,
-      );
-    }
-    found[m[1]] = configs[0] as BlueprintConfigInput;
+    found[m[1]] = exportedConfig(require(path.join(dir, file)) as Record<string, unknown>, `config/environments/${file}`);
   }
   return found;
 }

@@ -61,6 +61,18 @@ function messageFor(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
+/**
+ * The one config object an environment file exports (named or default); `file` names it in the error.
+ * Shared by discoverEnvironments and scripts/build.js (which loads the files tsc refused).
+ */
+export function exportedConfig(moduleExports: Record<string, unknown>, file: string): BlueprintConfigInput {
+  const configs = [...new Set(Object.values(moduleExports).filter((v) => v && typeof v === "object"))];
+  if (configs.length !== 1) {
+    throw new Error(`${file} must export exactly one environment config object (found ${configs.length}); see config/environments/example.ts`);
+  }
+  return configs[0] as BlueprintConfigInput;
+}
+
 /** Validates a raw environment config and applies defaults. */
 export function parseConfig(environment: string, input: BlueprintConfigInput | unknown): BlueprintConfig {
   const result = configSchema.safeParse(input, { reportInput: true, error: messageFor });
