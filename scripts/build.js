@@ -139,7 +139,26 @@ function explainBuildFailure(tscOutput, { root = ROOT } = {}) {
   return { stdout: lines(others), stderr: lines(reports) };
 }
 
+/**
+ * Removes the compiled output of environment files that no longer exist: tsc never deletes outputs, and
+ * config/index.ts discovers environments from dist/, so a deleted environment would otherwise live on (and,
+ * with the same `environment` value as its replacement, fail the next synth as a duplicate).
+ */
+function removeOrphanedEnvironmentOutputs(root) {
+  const dist = path.join(root, "dist", "config", "environments");
+  if (!fs.existsSync(dist)) return [];
+  const removed = [];
+  for (const file of fs.readdirSync(dist)) {
+    const base = file.replace(/\.(js|d\.ts)(\.map)?$/, "");
+    if (base === file || fs.existsSync(path.join(root, "config", "environments", `${base}.ts`))) continue;
+    fs.rmSync(path.join(dist, file));
+    removed.push(file);
+  }
+  return removed;
+}
+
 if (require.main === module) {
+  removeOrphanedEnvironmentOutputs(ROOT);
   const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--pretty", "false"], {
     cwd: ROOT,
     encoding: "utf8",
@@ -161,4 +180,4 @@ if (require.main === module) {
   process.stdout.write(r.stdout);
 }
 
-module.exports = { explainBuildFailure };
+module.exports = { explainBuildFailure, removeOrphanedEnvironmentOutputs };

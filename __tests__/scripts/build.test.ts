@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 
 // Fixture lines are tsc's plain output (`--pretty false`) for these edits; build.tools.test.ts checks them against real tsc.
-const { explainBuildFailure } = require("../../scripts/build.js");
+const { explainBuildFailure, removeOrphanedEnvironmentOutputs } = require("../../scripts/build.js");
 
 const example = fs.readFileSync(path.join(__dirname, "..", "..", "config", "environments", "example.ts"), "utf8");
 const roots: string[] = [];
@@ -114,4 +114,15 @@ test("a file that cannot be loaded falls back to tsc's lines with the reason", (
     "config/environments/demo.ts could not be loaded for the config check (config/environments/demo.ts must export exactly one environment config object (found 2); " +
       `see config/environments/example.ts); TypeScript reports:\n${tsc}\n`,
   );
+});
+
+test("a deleted environment file's compiled output is removed before tsc runs; the others stay", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "build-orphans-"));
+  fs.mkdirSync(path.join(root, "config", "environments"), { recursive: true });
+  fs.mkdirSync(path.join(root, "dist", "config", "environments"), { recursive: true });
+  fs.writeFileSync(path.join(root, "config", "environments", "prod.ts"), "");
+  for (const f of ["prod.js", "prod.d.ts", "old.js", "old.d.ts", "old.js.map", "README.txt"])
+    fs.writeFileSync(path.join(root, "dist", "config", "environments", f), "");
+  expect(removeOrphanedEnvironmentOutputs(root).sort()).toEqual(["old.d.ts", "old.js", "old.js.map"]);
+  expect(fs.readdirSync(path.join(root, "dist", "config", "environments")).sort()).toEqual(["README.txt", "prod.d.ts", "prod.js"]);
 });
