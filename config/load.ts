@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { configSchema, BlueprintConfig, BlueprintConfigInput } from "./schema";
+import { editDistance } from "../modules/common/edit-distance";
 
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `regions.secondary.addressSpace`. */
@@ -73,6 +74,35 @@ export function exportedConfig(moduleExports: Record<string, unknown>, file: str
   return configs[0] as BlueprintConfigInput;
 }
 
+type SchemaNode = { _zod: { def: { shape?: Record<string, SchemaNode>; innerType?: SchemaNode; in?: SchemaNode } } };
+
+/** The field names the schema allows at `path` (through defaults, optionals and pipes), if it is an object there. */
+function knownFields(path: readonly PropertyKey[]): string[] | undefined {
+  const unwrap = (node: SchemaNode): SchemaNode => {
+    let n = node;
+    while (!n._zod.def.shape && (n._zod.def.innerType ?? n._zod.def.in)) n = (n._zod.def.innerType ?? n._zod.def.in)!;
+    return n;
+  };
+  let node = unwrap(configSchema as unknown as SchemaNode);
+  for (const key of path) {
+    const next = node._zod.def.shape?.[String(key)];
+    if (!next) return undefined;
+    node = unwrap(next);
+  }
+  return node._zod.def.shape ? Object.keys(node._zod.def.shape) : undefined;
+}
+
+/** Names the nearest allowed field for each misspelt one, when there is a close one; else zod's message as mapped. */
+function unknownFieldsMessage(path: readonly PropertyKey[], keys: readonly string[], fallback: string): string {
+  const known = knownFields(path) ?? [];
+  const guesses = keys.flatMap((k) => {
+    const best = known.map((f) => ({ f, d: editDistance(k.toLowerCase(), f.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+    return best && best.d <= Math.max(2, Math.floor(k.length / 3)) ? [`'${k}' -> '${best.f}'`] : [];
+  });
+  if (guesses.length === 0) return fallback;
+  return `has unknown field(s) ${keys.map((k) => `'${k}'`).join(", ")}: fix the spelling (${guesses.join(", ")}) or remove them (${REFERENCE})`;
+}
+
 /** Validates a raw environment config and applies defaults. */
 export function parseConfig(environment: string, input: BlueprintConfigInput | unknown): BlueprintConfig {
   const result = configSchema.safeParse(input, { reportInput: true, error: messageFor });
@@ -80,7 +110,7 @@ export function parseConfig(environment: string, input: BlueprintConfigInput | u
   const problems = result.error.issues.map((i) => ({
     field: fieldPath(i.path),
     received: describeValue((i as { input?: unknown }).input),
-    message: i.message,
+    message: i.code === "unrecognized_keys" ? unknownFieldsMessage(i.path, i.keys, i.message) : i.message,
   }));
   throw new ConfigError(environment, problems);
 }

@@ -53,7 +53,9 @@ test("a misspelt top-level key names the key, the missing field and the fix, wit
   expect(stdout).toBe("");
   expect(stderr).toMatch(/^Invalid config for environment 'demo' \(2 problems\):\n/);
   expect(stderr).toContain("  - regions: is required: add it (see docs/config-reference.md) (received: (missing))\n");
-  expect(stderr).toContain("  - (root): has unknown field(s) 'regons': remove them or fix the spelling (see docs/config-reference.md) (received: {");
+  expect(stderr).toContain(
+    "  - (root): has unknown field(s) 'regons': fix the spelling ('regons' -> 'regions') or remove them (see docs/config-reference.md) (received: {",
+  );
   expect(stderr).not.toContain("TS2561");
 });
 

@@ -58,7 +58,7 @@ test("config mistakes tsc refuses read as the config check's report; other files
       "Fix config/environments/huge.ts; nothing was synthesized.\n",
   );
   expect(failed.stderr).toContain('  - frontends.maxInstances: must be a number, not string: fix its type (see docs/config-reference.md) (received: "4")\n');
-  expect(failed.stderr).toContain("  - (root): has unknown field(s) 'regons': remove them or fix the spelling");
+  expect(failed.stderr).toContain("  - (root): has unknown field(s) 'regons': fix the spelling ('regons' -> 'regions') or remove them");
   expect(failed.stderr).toMatch(
     /config\/environments\/typo\.ts passes the config check but does not compile; TypeScript reports:\n(config\/environments\/typo\.ts\(\d+,\d+\): error TS\d+: .*\n)*config\/environments\/typo\.ts\(7,\d+\): error TS2552: Cannot find name 'BlueprintConfigInpt'/,
   );
