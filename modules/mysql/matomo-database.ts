@@ -61,6 +61,40 @@ export interface MatomoDatabaseProps {
   readonly tags: Record<string, string>;
 }
 
+/**
+ * Construct IDs and lock of everything that belongs to one server. Generation 1 keeps the IDs it was born with
+ * (a contract, see stateful-ids.test.ts): the original source's at the database construct's root, the original
+ * replica's prefixed "Replica"; later generations are prefixed by their server's construct ID.
+ */
+function serverIds(region: DatabaseRegion, generation: number) {
+  if (generation === 1 && region === "primary") {
+    return {
+      protectionScope: undefined,
+      lockName: "do-not-delete-matomo-db",
+      lockNotes: "Matomo's database. Restore and failover procedures: docs/runbooks/.",
+      diagnostics: "Diagnostics",
+      parameterPrefix: "Parameter",
+    };
+  }
+  if (generation === 1) {
+    return {
+      protectionScope: "ReplicaProtection",
+      lockName: "do-not-delete-matomo-db-replica",
+      lockNotes: "Cross-region replica: the promotion target for region failover.",
+      diagnostics: "ReplicaDiagnostics",
+      parameterPrefix: "ReplicaParameter",
+    };
+  }
+  const cid = serverConstructId(region, generation);
+  return {
+    protectionScope: `${cid}-Protection`,
+    lockName: `do-not-delete-matomo-db-${region}-${generation}`,
+    lockNotes: "Matomo database server, born as a replica (docs/runbooks/region-failover.md).",
+    diagnostics: `${cid}-Diagnostics`,
+    parameterPrefix: `${cid}-Parameter`,
+  };
+}
+
 /** Construct ID of a region's server: generation 1 keeps the original IDs (a contract, see stateful-ids.test.ts). */
 export function serverConstructId(region: DatabaseRegion, generation: number): string {
   if (generation === 1) return region === "primary" ? "Server" : "Replica";
@@ -166,27 +200,19 @@ export class MatomoDatabase extends Construct {
           ignoreChanges: first ? ["zone", "high_availability[0].standby_availability_zone", ...createTimeOnly] : createTimeOnly,
         },
       });
-      const isOriginalReplica = region === "secondary" && r.generation === 1;
-      protectStateful(isOriginalReplica ? new Construct(this, "ReplicaProtection") : first ? this : new Construct(this, `${cid}-Protection`), server, {
+      const ids = serverIds(region, r.generation);
+      protectStateful(ids.protectionScope === undefined ? this : new Construct(this, ids.protectionScope), server, {
         resourceId: server.id,
-        lockName: first
-          ? "do-not-delete-matomo-db"
-          : isOriginalReplica
-            ? "do-not-delete-matomo-db-replica"
-            : `do-not-delete-matomo-db-${region}-${r.generation}`,
+        lockName: ids.lockName,
         // Lock notes replace the lock when they change: they describe the server's birth, not its current role.
-        notes: first
-          ? "Matomo's database. Restore and failover procedures: docs/runbooks/."
-          : isOriginalReplica
-            ? "Cross-region replica: the promotion target for region failover."
-            : "Matomo database server, born as a replica (docs/runbooks/region-failover.md).",
+        notes: ids.lockNotes,
       });
-      new Diagnostics(this, first ? "Diagnostics" : isOriginalReplica ? "ReplicaDiagnostics" : `${cid}-Diagnostics`, {
+      new Diagnostics(this, ids.diagnostics, {
         targetResourceId: server.id,
         logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       });
       // A replica may be promoted: it must already run with Matomo's parameters.
-      const prefix = first ? "Parameter" : isOriginalReplica ? "ReplicaParameter" : `${cid}-Parameter`;
+      const prefix = ids.parameterPrefix;
       parametersOf.set(
         server,
         Object.entries(parameters).map(
