@@ -1,5 +1,5 @@
 import type { Check } from "../types";
-import { describeError } from "../errors";
+import { readOrProblem } from "../errors";
 
 const REGIONS_API = "https://developers.cloudflare.com/api/resources/load_balancers/subresources/regions/methods/list/";
 
@@ -15,16 +15,13 @@ export const cloudflareCheckRegions: Check = {
   sources: [REGIONS_API, "https://developers.cloudflare.com/load-balancing/monitors/#health-monitor-regions"],
   async run(ctx) {
     const { accountId } = ctx.config.cloudflare;
-    let offered: string[];
-    try {
-      offered = regionCodes(await ctx.cloudflare.loadBalancingRegions(accountId));
-    } catch (err) {
-      return {
-        problems: [
-          `cannot list Load Balancing regions of account ${accountId}: ${describeError(err)}; give CLOUDFLARE_API_TOKEN Load Balancing: Monitors and Pools Read (${REGIONS_API})`,
-        ],
-      };
-    }
+    const read = await readOrProblem(
+      () => ctx.cloudflare.loadBalancingRegions(accountId),
+      (e) =>
+        `cannot list Load Balancing regions of account ${accountId}: ${e}; give CLOUDFLARE_API_TOKEN Load Balancing: Monitors and Pools Read (${REGIONS_API})`,
+    );
+    if (!read.ok) return read.findings;
+    const offered = regionCodes(read.value);
     const problems: string[] = [];
     for (const key of ["primary", "secondary"] as const) {
       for (const code of ctx.config.regions[key].cloudflareCheckRegions) {

@@ -1,5 +1,5 @@
 import type { Check } from "../types";
-import { describeError } from "../errors";
+import { readOrProblem } from "../errors";
 
 const ENABLE_LB = "https://developers.cloudflare.com/load-balancing/get-started/enable-load-balancing/";
 const SUBSCRIPTIONS_API = "https://developers.cloudflare.com/api/resources/accounts/subresources/subscriptions/methods/get/";
@@ -14,16 +14,12 @@ export const cloudflareLoadBalancing: Check = {
   sources: [ENABLE_LB, SUBSCRIPTIONS_API, "https://developers.cloudflare.com/tenant/reference/subscriptions/"],
   async run(ctx) {
     const { accountId } = ctx.config.cloudflare;
-    let subs;
-    try {
-      subs = await ctx.cloudflare.accountSubscriptions(accountId);
-    } catch (err) {
-      return {
-        problems: [
-          `cannot read the subscriptions of account ${accountId}: ${describeError(err)}; give CLOUDFLARE_API_TOKEN Billing Read on the account (${SUBSCRIPTIONS_API})`,
-        ],
-      };
-    }
+    const read = await readOrProblem(
+      () => ctx.cloudflare.accountSubscriptions(accountId),
+      (e) => `cannot read the subscriptions of account ${accountId}: ${e}; give CLOUDFLARE_API_TOKEN Billing Read on the account (${SUBSCRIPTIONS_API})`,
+    );
+    if (!read.ok) return read.findings;
+    const subs = read.value;
     const lb = subs.filter((s) => LB_PLAN.test(`${s.rate_plan?.id ?? ""} ${s.rate_plan?.public_name ?? ""}`));
     const active = lb.find((s) => !INACTIVE.includes(s.state ?? ""));
     if (active) return { problems: [], summary: `${active.rate_plan?.public_name ?? active.rate_plan?.id} (${active.state ?? "state not given"})` };

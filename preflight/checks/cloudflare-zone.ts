@@ -1,5 +1,5 @@
 import type { Check } from "../types";
-import { describeError } from "../errors";
+import { readOrProblem } from "../errors";
 
 const ZONE_API = "https://developers.cloudflare.com/api/resources/zones/methods/get/";
 
@@ -18,16 +18,12 @@ export const cloudflareZone: Check = {
   sources: [ZONE_API, "https://developers.cloudflare.com/load-balancing/reference/limitations/"],
   async run(ctx) {
     const { zoneId, zoneName, accountId, plan } = ctx.config.cloudflare;
-    let zone;
-    try {
-      zone = await ctx.cloudflare.zone(zoneId);
-    } catch (err) {
-      return {
-        problems: [
-          `zone ${zoneId} cannot be read: ${describeError(err)}; check cloudflare.zoneId, and that CLOUDFLARE_API_TOKEN has Zone Read on it (${ZONE_API})`,
-        ],
-      };
-    }
+    const read = await readOrProblem(
+      () => ctx.cloudflare.zone(zoneId),
+      (e) => `zone ${zoneId} cannot be read: ${e}; check cloudflare.zoneId, and that CLOUDFLARE_API_TOKEN has Zone Read on it (${ZONE_API})`,
+    );
+    if (!read.ok) return read.findings;
+    const zone = read.value;
     const problems: string[] = [];
     if (zone.name !== zoneName) problems.push(`zone ${zoneId} is '${zone.name}', not '${zoneName}': fix cloudflare.zoneId or cloudflare.zoneName`);
     if (zone.account?.id !== accountId) {

@@ -1,6 +1,6 @@
 import { parseCidr } from "../../config/cidr";
 import type { Check } from "../types";
-import { describeError } from "../errors";
+import { readOrProblem } from "../errors";
 
 const KV_NETWORK = "https://learn.microsoft.com/azure/key-vault/general/network-security";
 
@@ -27,12 +27,12 @@ export const keyVaultRunnerAccess: Check = {
   sources: [KV_NETWORK, "https://github.com/hashicorp/terraform-provider-azurerm/issues/20742"],
   async run(ctx) {
     const { allowedCidrs, runnerSubnetIds } = ctx.config.keyVault;
-    let egress: string;
-    try {
-      egress = (await ctx.egressIp()).trim();
-    } catch (err) {
-      return { problems: [`cannot learn this runner's public IPv4 address: ${describeError(err)}; pass it with --egress-ip or PREFLIGHT_EGRESS_IP`] };
-    }
+    const read = await readOrProblem(
+      ctx.egressIp,
+      (e) => `cannot learn this runner's public IPv4 address: ${e}; pass it with --egress-ip or PREFLIGHT_EGRESS_IP`,
+    );
+    if (!read.ok) return read.findings;
+    const egress = read.value.trim();
     const ip = ipv4(egress);
     if (ip === undefined) {
       return {

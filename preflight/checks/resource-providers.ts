@@ -1,5 +1,5 @@
 import type { Check } from "../types";
-import { describeError } from "../errors";
+import { readOrProblem } from "../errors";
 
 /**
  * The Azure resource provider behind each azurerm resource type the stacks synthesize. `null`: Microsoft.Resources
@@ -63,17 +63,12 @@ export const resourceProviders: Check = {
   ],
   async run(ctx) {
     const required = requiredProviders();
-    let listed;
-    try {
-      listed = await ctx.azure.providers();
-    } catch (err) {
-      return {
-        problems: [
-          `cannot list the subscription's resource providers: ${describeError(err)}; the identity needs Reader on subscription ${ctx.config.azure.subscriptionId}`,
-        ],
-      };
-    }
-    const state = new Map(listed.map((p) => [(p.namespace ?? "").toLowerCase(), p.registrationState ?? "unknown"]));
+    const listed = await readOrProblem(
+      () => ctx.azure.providers(),
+      (e) => `cannot list the subscription's resource providers: ${e}; the identity needs Reader on subscription ${ctx.config.azure.subscriptionId}`,
+    );
+    if (!listed.ok) return listed.findings;
+    const state = new Map(listed.value.map((p) => [(p.namespace ?? "").toLowerCase(), p.registrationState ?? "unknown"]));
     const problems = required.flatMap((ns) => {
       const s = state.get(ns.toLowerCase()) ?? "NotRegistered";
       if (s === "Registered") return [];
