@@ -1,6 +1,4 @@
 import { fixtureEnvironment } from "../fixture-environment";
-import { TerraformStack, Testing } from "cdktf";
-import { MatomoDatabase } from "../../modules/mysql/matomo-database";
 import { ENVIRONMENTS, parseConfig, SIZE_PRESETS } from "../../config";
 import { connectionBudget, largestFittingMaxInstances, MYSQL_SKUS, phpWorkersFor } from "../../config/capacity";
 import { regionProblem, REGIONS_WITH_ZONES, REGIONS_WITHOUT_ZONES } from "../../config/azure-regions";
@@ -70,40 +68,6 @@ describe("regions", () => {
   });
   test("a misspelt region without zones suggests its neighbour with zones", () => {
     expect(regionProblem("northcentralsu")).toMatch(/did you mean 'centralus'/);
-  });
-});
-
-describe("MatomoDatabase refuses a max_connections Azure would reject", () => {
-  const props = (skuName: string, maxConnections: number) => ({
-    resourceGroupName: "rg",
-    skuName,
-    version: "8.0.21" as const,
-    storageGiB: 64,
-    iops: 600,
-    primaryZone: "1",
-    standbyZone: "2",
-    maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 },
-    privateDnsZoneId: "dns",
-    administratorLogin: "a",
-    administratorPassword: { value: "${ephemeral.random_password.p.result}", version: 1 },
-    databaseName: "matomo",
-    maxConnections,
-    sqlGenerateInvisiblePrimaryKey: "OFF" as const,
-    readReplica: false,
-    regions: {
-      primary: { serverName: "db", location: "westeurope", delegatedSubnetId: "sub", generation: 1 },
-      secondary: { serverName: "db2", location: "northeurope", delegatedSubnetId: "sub2", generation: 1 },
-    },
-    logAnalyticsWorkspaceId: "law",
-    tags: {},
-  });
-  test("above the size's maximum: error naming both numbers and the source", () => {
-    expect(() => new MatomoDatabase(Testing.app(), "Db", props("GP_Standard_D2ds_v4", 1366))).toThrow(
-      /1366 exceeds Azure's maximum of 1365 on GP_Standard_D2ds_v4 .*concepts-server-parameters/,
-    );
-  });
-  test("at the maximum: accepted", () => {
-    expect(() => new MatomoDatabase(new TerraformStack(Testing.app(), "s"), "Db", props("GP_Standard_D2ds_v4", 1365))).not.toThrow();
   });
 });
 
