@@ -28,6 +28,11 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return (a.network & mask) >>> 0 === (b.network & mask) >>> 0;
 }
 
+/** Whether `inner` lies wholly inside `outer` (a /32 for a single address). */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && cidrsOverlap(outer, inner);
+}
+
 /** The `index`-th subnet of `prefix` length inside `parent`. */
 export function subnetOf(parent: Cidr, prefix: number, index: number): Cidr {
   if (prefix < parent.prefix) throw new Error(`subnet /${prefix} is larger than its parent /${parent.prefix}`);

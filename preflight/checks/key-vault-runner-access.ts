@@ -1,19 +1,15 @@
-import { parseCidr } from "../../config/cidr";
+import { Cidr, cidrContains, parseCidr } from "../../config/cidr";
 import type { Check } from "../types";
 import { readOrProblem } from "../errors";
 
 const KV_NETWORK = "https://learn.microsoft.com/azure/key-vault/general/network-security";
 
-function ipv4(text: string): number | undefined {
-  const c = parseCidr(`${text.trim()}/32`);
-  return c?.network;
-}
+/** The runner's address as a /32, or undefined when it is not an IPv4 address. */
+const ipv4 = (text: string): Cidr | undefined => parseCidr(`${text.trim()}/32`);
 
-function contains(cidr: string, ip: number): boolean {
+function contains(cidr: string, ip: Cidr): boolean {
   const c = parseCidr(cidr);
-  if (!c) return false;
-  const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-  return (ip & mask) >>> 0 === c.network;
+  return c !== undefined && cidrContains(c, ip);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseCidr } from "../../config/cidr";
+import { cidrContains, parseCidr } from "../../config/cidr";
 import type { BlueprintConfig } from "../../config";
 import type { Check } from "../types";
 
@@ -14,12 +14,7 @@ const TEMPLATE_IDS = new Set(["00000000-0000-0000-0000-000000000000", "11111111-
 
 function inDocumentationRange(cidr: string): string | undefined {
   const c = parseCidr(cidr);
-  if (!c) return undefined;
-  return DOCUMENTATION_RANGES.find((range) => {
-    const r = parseCidr(range)!;
-    const mask = (0xffffffff << (32 - r.prefix)) >>> 0;
-    return c.prefix >= r.prefix && (c.network & mask) >>> 0 === r.network;
-  });
+  return c && DOCUMENTATION_RANGES.find((range) => cidrContains(parseCidr(range)!, c));
 }
 
 const domainOf = (value: string) =>
