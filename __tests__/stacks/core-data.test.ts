@@ -182,6 +182,17 @@ describe("data stack", () => {
         { from: "azurerm_mysql_flexible_database.Mysql_Database_495C8032", lifecycle: { destroy: false } },
       ]),
     );
+    // With its lock (it may hold writes the replica never got), diagnostics and parameters: the failover plan
+    // deletes nothing there and sends no call to the lost region.
+    const removed = stacks.data.removed.map((r: any) => r.from);
+    expect(removed).toEqual(
+      expect.arrayContaining(["azurerm_management_lock.Mysql_DeleteLock_3A3BEFB2", "azurerm_monitor_diagnostic_setting.Mysql_Diagnostics_F15EA521"]),
+    );
+    expect(removed.filter((a: string) => a.startsWith("azurerm_mysql_flexible_server_configuration.Mysql_Parameter-"))).toHaveLength(6);
+    for (const type of ["azurerm_management_lock", "azurerm_monitor_diagnostic_setting", "azurerm_mysql_flexible_server_configuration"]) {
+      const kept = Object.values<any>(resourcesOf(stacks.data, type)).map((r) => r["//"].metadata.path);
+      expect(kept.filter((p: string) => /\/Mysql\/(DeleteLock|Diagnostics|Parameter-)/.test(p))).toEqual([]);
+    }
   });
 
   test("a new replica of the promoted server is one config change: a new generation in the primary region", () => {

@@ -118,6 +118,13 @@ describe("runner", () => {
     expect(judge(safe, other, {})).toMatchObject({ passed: false, detail: expect.stringContaining("unexpected") });
   });
 
+  test("deleting a delete lock counts as stateful (it leaves the database deletable); forgetting it does not", () => {
+    const lock = (action: string) => [{ stack: "data", plan: plan([change("azurerm_management_lock.l", "azurerm_management_lock", action)]), replaced: [] }];
+    const allowLock: Scenario = { ...safe, only: [/^data:azurerm_management_lock\./] };
+    expect(judge(allowLock, lock("delete"), {})).toMatchObject({ passed: false, detail: expect.stringContaining("data:azurerm_management_lock.l delete") });
+    expect(judge(allowLock, lock("remove"), {}).passed).toBe(true);
+  });
+
   test("a dangerous scenario passes only when the replacement is caught (planned or blocked by prevent_destroy)", () => {
     const blocked = [
       {

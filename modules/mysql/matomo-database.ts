@@ -240,18 +240,31 @@ export class MatomoDatabase extends Construct {
     }
     if (originalConfigured && sourceRegion !== "primary") this.database = this.databaseOn(this.replica!, props);
 
-    // Servers of earlier generations, or of a region no longer configured: Terraform forgets them
-    // (they stay in Azure, locked, until an operator deletes them by the runbook).
+    // Servers of earlier generations, or of a region no longer configured: Terraform forgets them with
+    // their lock, diagnostics and parameters, so they stay in Azure, locked, until an operator deletes them
+    // by the runbook, and a failover plan sends no call to the lost region.
     const stack = TerraformStack.of(this);
     const configured = new Set([serverConstructId(sourceRegion, props.regions[sourceRegion].generation)]);
     if (props.readReplica) configured.add(serverConstructId(otherRegion, props.regions[otherRegion].generation));
     // Placeholders at the forgotten paths give their exact logical IDs.
-    const addressOf = (type: string, cid: string) => `${type}.${stack.getLogicalId(new Construct(this, cid).node)}`;
+    const addressOf = (type: string, path: string) => {
+      const node = path
+        .split("/")
+        .reduce<Construct>((parent, id) => (parent.node.tryFindChild(id) as Construct | undefined) ?? new Construct(parent, id), this);
+      return `${type}.${stack.getLogicalId(node.node)}`;
+    };
     const forget = this.forgotten;
     for (const region of ["primary", "secondary"] as const) {
       for (let g = 1; g <= props.regions[region].generation; g++) {
         const cid = serverConstructId(region, g);
-        if (!configured.has(cid)) forget.push(addressOf("azurerm_mysql_flexible_server", cid));
+        if (configured.has(cid)) continue;
+        const ids = serverIds(region, g);
+        forget.push(
+          addressOf("azurerm_mysql_flexible_server", cid),
+          addressOf("azurerm_management_lock", ids.protectionScope === undefined ? "DeleteLock" : `${ids.protectionScope}/DeleteLock`),
+          addressOf("azurerm_monitor_diagnostic_setting", `${ids.diagnostics}/Resource`),
+          ...Object.keys(parameters).map((name) => addressOf("azurerm_mysql_flexible_server_configuration", `${ids.parameterPrefix}-${name}`)),
+        );
       }
     }
     if (!originalConfigured && !configured.has(original)) forget.push(addressOf("azurerm_mysql_flexible_database", "Database"));

@@ -16,21 +16,21 @@ import { Scenario, SCENARIOS } from "./scenarios";
 import type { Value } from "./values";
 import replaceTable from "./replace-on-change.json";
 import fixtures from "./fixtures.json";
+import { STATEFUL_TYPES as POLICY_STATEFUL_TYPES } from "../../policies/rules/stateful-prevent-destroy";
 
 /**
  * Types whose replacement loses data or identity: the stateful types of policy BP-STATE-1 plus what the
- * stateful-ID test pins (secrets, identities, resource groups, public IPs Cloudflare points at).
+ * stateful-ID test pins (secrets, identities, resource groups, public IPs Cloudflare points at), and the
+ * delete locks that guard them (a plan that drops one leaves a database deletable).
  */
-export const STATEFUL_TYPES = new Set([
-  "azurerm_mysql_flexible_server",
+export const STATEFUL_TYPES = new Set<string>([
+  ...POLICY_STATEFUL_TYPES,
   "azurerm_mysql_flexible_database",
-  "azurerm_storage_account",
-  "azurerm_storage_share",
-  "azurerm_key_vault",
   "azurerm_key_vault_secret",
   "azurerm_resource_group",
   "azurerm_user_assigned_identity",
   "azurerm_public_ip",
+  "azurerm_management_lock",
   "random_password",
 ]);
 

@@ -40,7 +40,8 @@ export const PROMOTION_CHANGES: readonly RegExp[] = [
   /^data:azurerm_mysql_flexible_server\.Mysql_Replica_/, // replication_role -> None
   /^data:azurerm_mysql_flexible_server\.Mysql_Server_/, // forgotten (removed block), not destroyed
   /^data:azurerm_mysql_flexible_database\.Mysql_Database_/, // forgotten with its server
-  /^data:azurerm_management_lock\.Mysql_DeleteLock_/, // the old primary's lock goes, so it can be deleted by hand
+  // Forgotten with their server, which keeps its lock in Azure: nothing is deleted in the lost region.
+  /^data:azurerm_management_lock\.Mysql_DeleteLock_/,
   /^data:azurerm_monitor_diagnostic_setting\.Mysql_Diagnostics_/,
   /^data:azurerm_mysql_flexible_server_configuration\.Mysql_Parameter-/,
   /^data:azurerm_monitor_metric_alert\.(MysqlAlerts|ReplicaAlerts)_/, // alerts follow the writable server
