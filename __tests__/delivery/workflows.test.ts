@@ -262,6 +262,18 @@ describe("terraform-plan.yml", () => {
     expect(w.doc.on.workflow_call.outputs.artifact).toBeDefined();
   });
 
+  test("only the deploy workflow asks for the plan files: a pull request never publishes them (they hold state)", () => {
+    const upload = plan.steps.find((s: any) => String(s.uses).startsWith("actions/upload-artifact@"));
+    expect(upload.if).toMatch(/^inputs\.save-plans && /);
+    expect(w.doc.on.workflow_call.inputs["save-plans"]).toMatchObject({ type: "boolean", default: false });
+    const callers = loadWorkflows().flatMap(({ file, doc }) =>
+      Object.values<any>(doc.jobs ?? {})
+        .filter((j) => j.uses === "./.github/workflows/terraform-plan.yml")
+        .map((j) => [file, j.with?.["save-plans"] === true]),
+    );
+    expect(Object.fromEntries(callers)).toEqual({ "deploy.yml": true, "pull-request.yml": false });
+  });
+
   test("logs in to Azure by OIDC and hands the Cloudflare token to the provider", () => {
     expect(plan.env.ARM_USE_OIDC).toBe("true");
     expect(plan.env.CLOUDFLARE_API_TOKEN).toBe("${{ secrets.CLOUDFLARE_API_TOKEN }}");
