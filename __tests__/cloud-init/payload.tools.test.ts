@@ -99,7 +99,7 @@ echo "curl $url" >>'${calls}'; src='${at("served")}'/"$(basename "$url")"; [ -f 
   stub(
     "php",
     `case "$1" in
-*/dbtool.php) echo "dbtool $2" >>'${calls}'; cat '${at("db")}'."$2" 2>/dev/null || true ;;
+*/dbtool.php) echo "dbtool $2\${4:+ \${*:4}}" >>'${calls}'; cat '${at("db")}'."$2" 2>/dev/null || true ;;
 */console) shift; echo "console $*" >>'${calls}'; [ ! -x '${at("console-effect")}' ] || '${at("console-effect")}' "$@" ;;
 */setup.php) echo "setup $2" >>'${calls}'; [ ! -x '${at("setup-effect")}' ] || '${at("setup-effect")}' "$@" ;;
 */render-config.php) echo "render-config" >>'${calls}' ;;
@@ -366,10 +366,11 @@ describe("rolling upgrade: the schema migrates only when no live frontend runs o
     const r = await v.exec("maintenance.sh", ["install-or-update"]);
     if (r.code !== 0) throw new Error(show(r));
     expect(r.stderr).toContain("still on older code: matomo-weu00000a 5.9.0");
+    // The archiver's own version and the liveness window reach the query.
     expect(v.calls().filter((c) => /^(dbtool older|sleep|console --no-ansi core:update)/.test(c))).toEqual([
-      "dbtool older-frontends",
+      "dbtool older-frontends 5.10.0 180",
       "sleep 30",
-      "dbtool older-frontends",
+      "dbtool older-frontends 5.10.0 180",
       "console --no-ansi core:update --yes",
       "console --no-ansi core:update --yes",
     ]);
@@ -378,25 +379,36 @@ describe("rolling upgrade: the schema migrates only when no live frontend runs o
   php.test(`gives up after the configured wait without touching the schema, naming the frontends and the way out${php.label}`, async () => {
     const v = upgrading("wait-gives-up", "matomo-weu00000a 5.9.0\nmatomo-neu000003 5.9.0\n");
     const r = await v.exec("maintenance.sh", ["install-or-update"]);
-    expect(r.code).toBe(1);
+    // 75: the unit's RestartPreventExitStatus, so systemd does not wait all over again.
+    expect(r.code).toBe(75);
     expect(r.stderr).toMatch(
       /core:update to 5\.10\.0 postponed: after 1 min these frontends still run older code .*matomo-weu00000a 5\.9\.0 matomo-neu000003 5\.9\.0/,
     );
     expect(r.stderr).toContain("maintenance.sh update --ignore-old-frontends");
-    expect(v.calls().filter((c) => c === "dbtool older-frontends")).toHaveLength(3);
+    // 90 s at 30 s: three pauses, so four looks, the last after the whole wait.
+    expect(v.calls().filter((c) => c.startsWith("dbtool older-frontends"))).toHaveLength(4);
+    expect(v.calls().filter((c) => c.startsWith("sleep"))).toHaveLength(3);
     expect(migrations(v)).toEqual([]);
+  });
+
+  php.test(`dbtool older-frontends refuses a malformed version or window before connecting${php.label}`, async () => {
+    const secrets = fs.mkdtempSync(path.join(work, "secrets-"));
+    for (const args of [["x", "180"], ["5.10.0", "3m"], ["5.10.0"]]) {
+      const r = await run(realPhp, [path.join(libDir, "dbtool.php"), "older-frontends", secrets, ...args]);
+      expect([r.code, r.stderr]).toEqual([1, "[dbtool] ERROR: usage: dbtool.php older-frontends SECRETS_DIR VERSION LIVE_SECONDS\n"]);
+    }
   });
 
   php.test(`no wait when nothing migrates (same version) and none when the operator overrides it${php.label}`, async () => {
     const same = upgrading("wait-same-version", "matomo-weu00000a 5.9.0\n");
     same.write("db.db-version", "5.10.0\n");
     expect((await same.exec("maintenance.sh", ["install-or-update"])).code).toBe(0);
-    expect(same.calls()).not.toContain("dbtool older-frontends");
+    expect(same.calls().filter((c) => c.startsWith("dbtool older-frontends"))).toEqual([]);
     const forced = upgrading("wait-overridden", "matomo-weu00000a 5.9.0\n");
     const r = await forced.exec("maintenance.sh", ["update", "--ignore-old-frontends"]);
     if (r.code !== 0) throw new Error(show(r));
     expect(r.stderr).toContain("frontends still on older code will answer 503 after the migration");
-    expect(forced.calls()).not.toContain("dbtool older-frontends");
+    expect(forced.calls().filter((c) => c.startsWith("dbtool older-frontends"))).toEqual([]);
     expect(migrations(forced).length).toBeGreaterThan(0);
     expect((await forced.exec("maintenance.sh", ["update", "--force"])).stderr).toContain("usage:");
   });

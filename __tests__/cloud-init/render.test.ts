@@ -307,10 +307,16 @@ describe("role separation", () => {
     expect(env(parseCloudConfig(renderArchiverCloudInit({ ...ARCHIVER_SETTINGS, upgradeWaitMinutes: 30 })))).toMatchObject({
       MATOMO_UPGRADE_WAIT_SECONDS: "1800",
     });
-    // The wait comes before the exclusive lock, so archiving goes on while the scale sets roll.
+    // The wait comes before the exclusive lock: a manual `update` leaves running jobs alone while it waits.
     const cli = lib(archiver, "maintenance.sh").slice(lib(archiver, "maintenance.sh").indexOf('case "${1:-}:${2:-}" in'));
     expect(cli.indexOf("wait_for_frontends")).toBeLessThan(cli.indexOf("take_maintenance_lock"));
     expect(env(frontend)).not.toHaveProperty("MATOMO_UPGRADE_WAIT_SECONDS");
+    // systemd would kill a wait longer than the unit's start timeout, and restart a postponed upgrade in a loop.
+    const unit = (c: CloudConfig) => fileAt(c, PATHS.provisionUnit).content;
+    expect(unit(archiver)).toContain("TimeoutStartSec=165min");
+    expect(unit(parseCloudConfig(renderArchiverCloudInit({ ...ARCHIVER_SETTINGS, upgradeWaitMinutes: 720 })))).toContain("TimeoutStartSec=765min");
+    expect(unit(frontend)).toContain("TimeoutStartSec=45min");
+    expect(unit(archiver)).toMatch(/^RestartPreventExitStatus=75$/m);
   });
 
   test("the PHP extensions Matomo needs are installed on both roles", () => {

@@ -99,6 +99,9 @@ function replicaMountPoint(share: MatomoShare): string {
   return `${PATHS.replicaMountRoot}/${share.exportPath.slice(1).replace("/", "-")}`;
 }
 
+/** What provisioning may take without an upgrade wait: downloads, retries, an install or a migration. */
+const PROVISION_MINUTES = 45;
+
 function renderEnv(s: ResolvedSettings): string {
   const archiver = s.role === "archiver";
   const vars: [string, string][] = [
@@ -319,7 +322,13 @@ function writeFiles(s: ResolvedSettings): WriteFile[] {
       file(`${PATHS.libDir}/${name}`, scriptForVm(name, readAsset(name)), name.endsWith(".sh") && name !== "lib.sh" ? "0755" : "0644"),
     ),
     file(`${PATHS.stagedDir}/php-cli.ini`, renderPhpIni(s, "cli")),
-    file(PATHS.provisionUnit, fillTemplate("matomo-provision.service", readAsset("matomo-provision.service"), { LIB_DIR: PATHS.libDir })),
+    file(
+      PATHS.provisionUnit,
+      fillTemplate("matomo-provision.service", readAsset("matomo-provision.service"), {
+        LIB_DIR: PATHS.libDir,
+        START_TIMEOUT: `${PROVISION_MINUTES + (s.role === "archiver" ? s.upgradeWaitMinutes : 0)}min`,
+      }),
+    ),
     file(PATHS.cronFile, renderCron(s)),
   ];
   const releaseKey = readOptionalAsset(RELEASE_KEY_ASSET);

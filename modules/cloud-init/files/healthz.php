@@ -46,10 +46,21 @@ function reportCodeVersion(PDO $pdo, string $prefix, string $codeVersion, string
     }
     @touch($stamp);
     $table = '`' . $prefix . '{{REPORT_TABLE}}`';
-    try {
-        $pdo->exec("CREATE TABLE IF NOT EXISTS {$table} (host VARCHAR(191) NOT NULL PRIMARY KEY, code_version VARCHAR(40) NOT NULL, seen_at DATETIME NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    $upsert = static function () use ($pdo, $table, $codeVersion): void {
         $pdo->prepare("INSERT INTO {$table} (host, code_version, seen_at) VALUES (?, ?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE code_version = VALUES(code_version), seen_at = VALUES(seen_at)")
             ->execute([substr((string) gethostname(), 0, 191), $codeVersion]);
+    };
+    try {
+        try {
+            $upsert();
+        } catch (PDOException $e) {
+            // The first report of an environment creates the table (DDL once, not every minute).
+            if ((int) ($e->errorInfo[1] ?? 0) !== 1146) {
+                throw $e;
+            }
+            $pdo->exec("CREATE TABLE IF NOT EXISTS {$table} (host VARCHAR(191) NOT NULL PRIMARY KEY, code_version VARCHAR(40) NOT NULL, seen_at DATETIME NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+            $upsert();
+        }
     } catch (Throwable $e) {
         error_log('matomo-health: could not report the code version: ' . $e->getMessage());
     }

@@ -128,14 +128,3 @@ install_origin_tls() {
   install -m 0644 -o root -g root "$cert" "${MATOMO_NGINX_TLS_DIR}/origin.crt"
   install -m 0600 -o root -g root "$key" "${MATOMO_NGINX_TLS_DIR}/origin.key"
 }
-
-# dbtool COMMAND [ARGS...]: the archiver's database chores (dbtool.php), with only
-# the settings it needs and the secrets from tmpfs.
-dbtool() {
-  local command="$1"
-  shift
-  MATOMO_DB_HOST="$MATOMO_DB_HOST" MATOMO_DB_NAME="$MATOMO_DB_NAME" MATOMO_DB_USER="$MATOMO_DB_USER" \
-    MATOMO_DB_ADMIN_USER="${MATOMO_DB_ADMIN_USER:-}" MATOMO_DB_TABLES_PREFIX="$MATOMO_DB_TABLES_PREFIX" \
-    MATOMO_DB_CA_FILE="$MATOMO_DB_CA_FILE" MATOMO_FRONTEND_REPORT_TABLE="${MATOMO_FRONTEND_REPORT_TABLE:-}" \
-    php "${MATOMO_LIB_DIR}/dbtool.php" "$command" "${MATOMO_RUN_DIR}/secrets" "$@"
-}

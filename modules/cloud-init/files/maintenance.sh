@@ -28,16 +28,28 @@ SECRETS_DIR="${MATOMO_RUN_DIR}/secrets"
 LOCAL_CONFIG="${MATOMO_INSTALL_DIR}/config/config.ini.php"
 SHARED_CONFIG="${MATOMO_SHARE_MOUNT}/config/config.ini.php"
 
+dbtool() {
+  local command="$1"
+  shift
+  MATOMO_DB_HOST="$MATOMO_DB_HOST" MATOMO_DB_NAME="$MATOMO_DB_NAME" MATOMO_DB_USER="$MATOMO_DB_USER" \
+    MATOMO_DB_ADMIN_USER="$MATOMO_DB_ADMIN_USER" MATOMO_DB_TABLES_PREFIX="$MATOMO_DB_TABLES_PREFIX" \
+    MATOMO_DB_CA_FILE="$MATOMO_DB_CA_FILE" MATOMO_FRONTEND_REPORT_TABLE="$MATOMO_FRONTEND_REPORT_TABLE" \
+    php "${MATOMO_LIB_DIR}/dbtool.php" "$command" "$SECRETS_DIR" "$@"
+}
+
 # Waits until no frontend heard of in the last MATOMO_FRONTEND_LIVE_SECONDS runs
-# code older than MATOMO_VERSION, when core:update would migrate the schema.
-# Outside the maintenance lock: archiving goes on meanwhile.
+# code older than MATOMO_VERSION, when core:update would migrate the schema:
+# MATOMO_UPGRADE_WAIT_SECONDS of polls, then exit 75 (systemd does not retry it).
+# Before the maintenance lock, so a manual `update` leaves running jobs alone
+# while it waits (during provisioning no job runs: the ready marker is gone).
 wait_for_frontends() {
   local db_version old attempts attempt=1
   db_version="$(dbtool db-version)"
   if [ -z "$db_version" ] || ! version_lt "$db_version" "$MATOMO_VERSION"; then
     return 0
   fi
-  attempts=$((MATOMO_UPGRADE_WAIT_SECONDS / MATOMO_FRONTEND_POLL_SECONDS))
+  # One look more than pauses, so the last look comes after the whole wait.
+  attempts=$((MATOMO_UPGRADE_WAIT_SECONDS / MATOMO_FRONTEND_POLL_SECONDS + 1))
   while :; do
     old="$(dbtool older-frontends "$MATOMO_VERSION" "$MATOMO_FRONTEND_LIVE_SECONDS")"
     if [ -z "$old" ]; then
@@ -45,7 +57,8 @@ wait_for_frontends() {
       return 0
     fi
     if [ "$attempt" -ge "$attempts" ]; then
-      die "core:update to ${MATOMO_VERSION} postponed: after $((MATOMO_UPGRADE_WAIT_SECONDS / 60)) min these frontends still run older code and would all answer 503 on the migrated schema: $(echo "$old" | tr '\n' ' ')- finish the scale sets' rolling upgrade (reimage instances without the latest model), then 'systemctl restart matomo-provision' here; to migrate anyway: maintenance.sh update --ignore-old-frontends (docs/runbooks/upgrade-matomo.md)"
+      log error "core:update to ${MATOMO_VERSION} postponed: after $((MATOMO_UPGRADE_WAIT_SECONDS / 60)) min these frontends still run older code and would all answer 503 on the migrated schema: $(echo "$old" | tr '\n' ' ')- finish the scale sets' rolling upgrade (reimage instances without the latest model), then 'systemctl restart matomo-provision' here; to migrate anyway: maintenance.sh update --ignore-old-frontends (docs/runbooks/upgrade-matomo.md)"
+      exit 75
     fi
     log info "waiting for the frontends' rollout before core:update to ${MATOMO_VERSION} (${attempt}/${attempts}); still on older code: $(echo "$old" | tr '\n' ' ')"
     sleep "$MATOMO_FRONTEND_POLL_SECONDS"
@@ -54,10 +67,12 @@ wait_for_frontends() {
 }
 
 # Provisioning fetched the secrets and removes them when it ends; run by hand,
-# this fetches the one the database checks need and removes it on exit.
+# this fetches the one the database checks need into a folder of its own (never
+# provisioning's, which may be filling at the same time) and removes it on exit.
 ensure_db_secret() {
   [ ! -s "${SECRETS_DIR}/db-password" ] || return 0
-  install -d -m 0700 -o root -g root "$SECRETS_DIR"
+  install -d -m 0755 "$MATOMO_RUN_DIR"
+  SECRETS_DIR="$(mktemp -d "${MATOMO_RUN_DIR}/secrets-manual.XXXXXX")"
   trap 'rm -rf "$SECRETS_DIR"' EXIT
   retry 5 kv_fetch_secret "$MATOMO_SECRET_DB_PASSWORD" "${SECRETS_DIR}/db-password" 0600 root:root ||
     die "could not read the database password from Key Vault ${MATOMO_KEY_VAULT_NAME}"
@@ -179,7 +194,6 @@ update: | update:--ignore-old-frontends)
 older-frontends:*)
   ensure_db_secret
   dbtool older-frontends "${2:-$MATOMO_VERSION}" "$MATOMO_FRONTEND_LIVE_SECONDS"
-  exit 0
   ;;
 *) die "usage: $0 install-or-update | update [--ignore-old-frontends] | older-frontends [VERSION]" ;;
 esac
