@@ -22,7 +22,8 @@ async function main() {
   if (!version) {
     const msg = "SKIPPED plan:offline: 'terraform' not found on PATH (install Terraform 1.10+ from https://developer.hashicorp.com/terraform/install)";
     console.error(`\n${"!".repeat(msg.length)}\n${msg}\n${"!".repeat(msg.length)}\n`);
-    process.exit(0);
+    // CI must run it (.ci/run); a laptop without Terraform skips loudly.
+    process.exit(process.env.CI ? 1 : 0);
   }
   const [major, minor] = version.split(".").map(Number);
   if (major < 1 || (major === 1 && minor < 10)) {

@@ -126,11 +126,11 @@ test("app stacks, when present, give the LB probe detection; the shared-files co
   };
   fs.writeFileSync(path.join(copy, "stacks/app-weu/cdk.tf.json"), JSON.stringify(app));
   const factsFile = path.join(copy, "facts.json");
-  fs.writeFileSync(factsFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(factsFile, "utf8")), sharedFiles: { syncIntervalSeconds: 300 } }));
+  fs.writeFileSync(factsFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(factsFile, "utf8")), sharedFiles: { syncIntervalSeconds: 420 } }));
   const b = report.computeBudget(report.loadStacks(copy));
   expect(b.web.regions).toEqual([{ stack: "app-weu", probes: [{ interval: 5, threshold: 2, detectionSeconds: 10 }], zones: [] }]);
-  expect(b.syncIntervalSeconds).toBe(300);
-  expect(report.formatBudget(b)).toContain("RPO = archiver copy interval 300 s");
+  expect(b.syncIntervalSeconds).toBe(420);
+  expect(report.formatBudget(b)).toContain("RPO = archiver copy interval 420 s");
 });
 
 test("the printed report cites public sources, never a file outside the repository", () => {

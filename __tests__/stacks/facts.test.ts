@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { exampleConfig, exampleSynth, promotedConfig } from "../helpers";
+import { exampleConfig, exampleSynth } from "../helpers";
+import { SIZE_PRESETS } from "../../config";
 import { environmentFacts, FACTS_FILE } from "../../stacks/facts";
-import { resolveSizing } from "../../modules/common/sizing";
 
 test("synth writes the facts the stacks were built from, and they match the stacks", () => {
   const { dir, stacks } = exampleSynth();
@@ -23,5 +23,7 @@ test("facts follow the config and are derived once per config", () => {
   const config = exampleConfig((c) => (c.regions.secondary.shortName = "sec"));
   expect(environmentFacts(config)).toBe(environmentFacts(config));
   expect(environmentFacts(config).stackOrder.slice(3)).toEqual(["app-weu", "app-sec"]);
-  expect(environmentFacts(promotedConfig()).sizing).toEqual(resolveSizing(promotedConfig()));
+  // Sizing follows the preset: a medium environment's facts carry the medium database, not the example's.
+  expect(environmentFacts(exampleConfig((c) => (c.size = "medium"))).sizing.mysqlSkuName).toBe(SIZE_PRESETS.medium.mysqlSkuName);
+  expect(SIZE_PRESETS.medium.mysqlSkuName).not.toBe(environmentFacts(config).sizing.mysqlSkuName);
 });

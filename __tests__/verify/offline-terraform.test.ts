@@ -229,3 +229,9 @@ describe("replace-on-change extraction", () => {
     expect([...r.conditional]).toEqual(["storage.size_gb"]);
   });
 });
+
+test("the replace-on-change table is in its generator's layout, so `refresh-replace-table.js --check` can pass", () => {
+  const file = path.join(__dirname, "../../verify/offline-terraform/replace-on-change.json");
+  const text = fs.readFileSync(file, "utf8");
+  expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + "\n");
+});

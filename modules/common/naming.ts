@@ -42,7 +42,7 @@ export class Naming {
     return generation === 1 ? first : `${first}-${generation}`;
   }
 
-  /** FQDN of the writable (source) server, which every region's Matomo uses. */
+  /** FQDN of the writable (source) server, which every region's Matomo uses; Azure repoints it on HA failover, so never use the IP. */
   get mysqlSourceHost(): string {
     const { source, generation } = this.config.mysql;
     return `${this.mysqlServerIn(source, generation[source])}.mysql.database.azure.com`;
@@ -51,11 +51,6 @@ export class Naming {
   /** Private DNS zone for MySQL VNet integration; must end in `.mysql.database.azure.com`. */
   get mysqlPrivateDnsZone(): string {
     return `${this.prefix}.private.mysql.database.azure.com`;
-  }
-
-  /** FQDN clients use; Azure repoints it on HA failover, so never use the IP. */
-  get mysqlHost(): string {
-    return `${this.mysqlServer}.mysql.database.azure.com`;
   }
 
   /** Storage account for the region's NFS share (3-24 lower-case alphanumerics). */
